@@ -1,0 +1,184 @@
+"""`monitor`: the one command-line entry point. Thin: parse arguments, call the modules."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from monitor import settings as project_settings
+from monitor.catalog import CatalogError, load_catalog
+from monitor.storage.db import default_database_url
+
+LOGGER = logging.getLogger("monitor")
+
+
+class UserError(Exception):
+    """An error the user can act on: printed as one line, exit code 2."""
+
+
+def _zone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise UserError(f"unknown time zone {name!r} (expected e.g. Europe/Kyiv)") from None
+    return name
+
+
+def _day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected YYYY-MM-DD, got {value!r}") from None
+
+
+def _catalog_path(args: argparse.Namespace) -> Path | None:
+    return Path(args.outlets) if getattr(args, "outlets", None) else None
+
+
+def cmd_outlets_list(args: argparse.Namespace) -> int:
+    catalog = load_catalog(_catalog_path(args))
+    for outlet in catalog:
+        sources = outlet.sources
+        print(
+            f"{outlet.key:24} {outlet.country}  {','.join(outlet.languages):8} "
+            f"{len(sources.feeds)} feed(s) {len(sources.news_sitemaps) + len(sources.sitemaps)} "
+            f"sitemap(s) {len(sources.listings)} listing(s)  every {outlet.crawl_interval} min  "
+            f"{outlet.name}"
+        )
+    print(f"{len(catalog)} outlets")
+    return 0
+
+
+def cmd_narratives_list(args: argparse.Namespace) -> int:
+    from monitor.narratives import load_watchlist
+
+    watchlist = load_watchlist(args.narratives)
+    for narrative in watchlist.narratives:
+        print(f"{narrative.id:30} v{narrative.version}  {narrative.title}")
+    return 0
+
+
+def cmd_crawl(args: argparse.Namespace) -> int:
+    from monitor.crawl import run_crawl
+    from monitor.report import print_run_summary
+
+    catalog = load_catalog(_catalog_path(args))
+    keys = args.keys or list(catalog.keys())
+    for key in keys:
+        catalog.get(key)  # unknown keys fail before anything starts
+    LOGGER.info("crawling %d outlet(s): %s", len(keys), ", ".join(keys))
+    run_crawl(keys, catalog_path=_catalog_path(args), database_url=args.database)
+    return print_run_summary(args.database, keys)
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from monitor.report import print_status
+
+    return print_status(args.database)
+
+
+def cmd_digest(args: argparse.Namespace) -> int:
+    from monitor.report import write_day_digest
+
+    day = args.date or datetime.now(ZoneInfo(_zone(args.timezone))).date()
+    out = Path(args.out) if args.out else Path(f"digest-{day.isoformat()}.{args.format}")
+    digest = write_day_digest(args.database, day, args.timezone, args.format, out, args.narratives)
+    print(f"{digest.flagged_articles} flagged article(s) on {day}; digest written to {out}")
+    return 0
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    from monitor.analyze import analyze_inputs
+
+    return analyze_inputs(args.inputs, as_json=args.json, narratives_path=args.narratives)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from monitor.demo import run_demo
+
+    return run_demo(Path(args.workdir), timezone_name=_zone(args.timezone))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="monitor",
+        description="Crawl Ukrainian and Kazakh outlets, flag watched narratives, write digests.",
+    )
+    parser.add_argument(
+        "--database",
+        default=default_database_url(),
+        help="SQLAlchemy URL (default: $MONITOR_DATABASE_URL or a SQLite file under ./data)",
+    )
+    parser.add_argument(
+        "--narratives", default=None, help="watchlist YAML (default: config/narratives.yaml)"
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    demo = commands.add_parser("demo", help="crawl the bundled offline replica and write a digest")
+    demo.add_argument("--workdir", default="data/demo", help="where the demo database and digest go")
+    demo.add_argument("--timezone", default=project_settings.DIGEST_TIMEZONE)
+    demo.set_defaults(func=cmd_demo)
+
+    crawl = commands.add_parser("crawl", help="crawl outlets now (all, or the KEYs given)")
+    crawl.add_argument("keys", nargs="*", metavar="KEY", help="outlet keys (default: all)")
+    crawl.add_argument("--outlets", help="outlet catalog YAML (default: config/outlets.yaml)")
+    crawl.set_defaults(func=cmd_crawl)
+
+    digest = commands.add_parser("digest", help="write the digest of one day's flagged articles")
+    digest.add_argument("--date", type=_day, help="YYYY-MM-DD (default: today)")
+    digest.add_argument("--format", choices=("html", "md", "json"), default="html")
+    digest.add_argument("--out", help="output path (default: digest-DATE.FORMAT)")
+    digest.add_argument("--timezone", default=project_settings.DIGEST_TIMEZONE)
+    digest.set_defaults(func=cmd_digest)
+
+    analyze = commands.add_parser(
+        "analyze", help="extract, detect language and flag inputs without storing them"
+    )
+    analyze.add_argument("inputs", nargs="+", metavar="PATH_OR_URL", help=".html, .html.gz, .txt or URL")
+    analyze.add_argument("--json", action="store_true", help="one JSON object per input")
+    analyze.set_defaults(func=cmd_analyze)
+
+    outlets = commands.add_parser("outlets", help="the outlet catalog")
+    outlet_commands = outlets.add_subparsers(dest="outlets_command", required=True, metavar="ACTION")
+    outlets_list = outlet_commands.add_parser("list", help="list the catalog's outlets")
+    outlets_list.add_argument("--outlets", help="outlet catalog YAML (default: config/outlets.yaml)")
+    outlets_list.set_defaults(func=cmd_outlets_list)
+
+    narratives = commands.add_parser("narratives", help="the narrative watchlist")
+    narrative_commands = narratives.add_subparsers(
+        dest="narratives_command", required=True, metavar="ACTION"
+    )
+    narrative_commands.add_parser("list", help="list watched narratives").set_defaults(
+        func=cmd_narratives_list
+    )
+
+    status = commands.add_parser("status", help="last crawl run of every outlet")
+    status.set_defaults(func=cmd_status)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        datefmt="%H:%M:%S",
+    )
+    try:
+        return args.func(args)
+    except (UserError, CatalogError) as exc:
+        print(f"monitor: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyError as exc:
+        print(f"monitor: error: {exc.args[0] if exc.args else exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,27 @@
+"""Canonical URL and body fingerprint, so storage can recognise an article it already has."""
+
+from __future__ import annotations
+
+from scrapy.crawler import Crawler
+
+from monitor.catalog import load_catalog
+from monitor.dedup import canonical_url, content_hash
+from monitor.items import ArticleItem
+
+
+class DedupPipeline:
+    def __init__(self, crawler: Crawler):
+        self.catalog = load_catalog(crawler.settings.get("CATALOG_PATH") or None)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> DedupPipeline:
+        return cls(crawler)
+
+    def process_item(self, item: ArticleItem) -> ArticleItem:
+        outlet = self.catalog.get(item.outlet_key)
+        declared = item.extracted.canonical_url
+        # A page's own rel=canonical is trusted only while it stays on the outlet's domains.
+        best = declared if declared and outlet.allows(declared) else item.url
+        item.canonical_url = canonical_url(best)
+        item.content_hash = content_hash(item.extracted.text)
+        return item
