@@ -1,0 +1,159 @@
+import gzip
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import func, inspect, select
+
+from monitor.catalog import parse_catalog
+from monitor.dedup import canonical_url, content_hash
+from monitor.extraction import Extracted
+from monitor.items import ArticleItem
+from monitor.narratives import Evidence, Flag
+from monitor.storage.db import downgrade_schema, make_engine, upgrade_schema
+from monitor.storage.models import Article, ArticleCopy, NarrativeFlag
+from monitor.storage.store import Store
+
+CATALOG = """
+outlets:
+  - key: first-outlet
+    name: First
+    country: UA
+    homepage: https://first.example.ua/
+    allowed_domains: [first.example.ua]
+    languages: [uk]
+    sources: {feeds: ["https://first.example.ua/rss"]}
+    article_url_pattern: '/news/\\d+'
+  - key: second-outlet
+    name: Second
+    country: KZ
+    homepage: https://second.example.kz/
+    allowed_domains: [second.example.kz]
+    languages: [ru]
+    sources: {feeds: ["https://second.example.kz/rss"]}
+    article_url_pattern: '/news/\\d+'
+"""
+BODY = "Посольство Казахстану заявило про інсинуації.\nДругий абзац новини."
+
+
+@pytest.fixture
+def store(sessions):
+    store = Store(sessions)
+    for outlet in parse_catalog(CATALOG, "test.yaml"):
+        store.ensure_outlet(outlet)
+    return store
+
+
+def make_item(outlet_key: str, url: str, body: str = BODY, flags=()) -> ArticleItem:
+    extracted = Extracted(
+        url=url,
+        title="Заголовок",
+        text=body,
+        author="Автор",
+        published_at=datetime(2022, 1, 10, 12, 15, tzinfo=timezone.utc),
+        canonical_url=None,
+        site_name="First",
+    )
+    item = ArticleItem(outlet_key=outlet_key, url=url, html=b"<html>raw</html>")
+    item.extracted = extracted
+    item.canonical_url = canonical_url(url)
+    item.content_hash = content_hash(body)
+    item.language = "uk"
+    item.flags = list(flags)
+    return item
+
+
+def test_new_article_is_stored_with_evidence_copy_and_flags(store, sessions):
+    evidence = Evidence(term="слід", field="body", start=5, end=9, sentence="Є слід.", sentence_start=0)
+    flag = Flag(
+        narrative_id="ukrainian-trace-kazakhstan",
+        stance="report",
+        sentence="Є слід.",
+        matched_terms=("слід",),
+        evidence=(evidence,),
+        branch='"український слід"',
+        version="abc123",
+    )
+    result = store.save_article(make_item("first-outlet", "https://first.example.ua/news/1", flags=[flag]))
+    assert result.outcome == "new"
+    with sessions() as session:
+        article = session.get(Article, result.article_id)
+        assert article.text == BODY
+        assert article.published_at == datetime(2022, 1, 10, 12, 15, tzinfo=timezone.utc)
+        assert gzip.decompress(article.raw_html_gz) == b"<html>raw</html>"
+        (stored_flag,) = article.flags
+        assert stored_flag.evidence[0]["term"] == "слід"
+        assert stored_flag.matched_terms == ["слід"]
+
+
+def test_same_url_variant_is_not_stored_twice(store, sessions):
+    store.save_article(make_item("first-outlet", "https://first.example.ua/news/1"))
+    again = store.save_article(
+        make_item("first-outlet", "https://m.first.example.ua/news/1/?utm_source=x", body="Інший текст")
+    )
+    assert again.outcome == "duplicate-url"
+    with sessions() as session:
+        assert session.scalar(select(func.count(Article.id))) == 1
+
+
+def test_identical_body_on_another_outlet_becomes_a_copy(store, sessions):
+    first = store.save_article(make_item("first-outlet", "https://first.example.ua/news/1"))
+    copy = store.save_article(make_item("second-outlet", "https://second.example.kz/news/9"))
+    assert copy.outcome == "duplicate-content"
+    assert copy.article_id == first.article_id
+    with sessions() as session:
+        assert session.scalar(select(func.count(Article.id))) == 1
+        (row,) = session.scalars(select(ArticleCopy)).all()
+        assert row.url == "https://second.example.kz/news/9"
+    # The copy's URL is known to its outlet, so it is never downloaded again.
+    assert canonical_url("https://second.example.kz/news/9") in store.known_urls("second-outlet")
+    assert store.known_urls("first-outlet") == {canonical_url("https://first.example.ua/news/1")}
+
+
+def test_naive_datetimes_are_refused(store):
+    item = make_item("first-outlet", "https://first.example.ua/news/2")
+    item.extracted = Extracted(**{**item.extracted.__dict__, "published_at": datetime(2022, 1, 1)})
+    with pytest.raises(Exception, match="naive"):
+        store.save_article(item)
+
+
+def test_crawl_run_is_recorded_and_reported_last(store):
+    now = datetime.now(timezone.utc)
+    figures = dict(pages_fetched=3, articles_found=0, articles_new=0, articles_duplicate=0,
+                   extraction_failures=0, errors=1)
+    store.record_run("first-outlet", started_at=now - timedelta(hours=1), finished_at=now,
+                     figures=figures, finish_reason="finished", problems=[])
+    store.record_run("first-outlet", started_at=now, finished_at=now,
+                     figures=figures | {"articles_found": 4}, finish_reason="finished",
+                     problems=[{"kind": "errors", "url": "https://first.example.ua/rss", "reason": "HTTP 503"}])
+    runs = dict((outlet.key, run) for outlet, run in store.last_runs())
+    assert runs["first-outlet"].articles_found == 4
+    assert runs["first-outlet"].problems[0]["reason"] == "HTTP 503"
+    assert runs["second-outlet"] is None
+
+
+def test_migrations_upgrade_and_downgrade(database_url):
+    engine = make_engine(database_url)
+    upgrade_schema(engine)
+    tables = set(inspect(engine).get_table_names())
+    assert {"outlets", "articles", "article_copies", "narrative_flags", "crawl_runs"} <= tables
+    downgrade_schema(engine, "base")
+    assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+    upgrade_schema(engine)
+    assert "articles" in inspect(engine).get_table_names()
+
+
+def test_sqlite_database_runs_in_wal_mode(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'x.sqlite'}")
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+
+
+def test_flags_are_unique_per_article_and_narrative(store, sessions):
+    result = store.save_article(make_item("first-outlet", "https://first.example.ua/news/1"))
+    from sqlalchemy.exc import IntegrityError
+
+    with pytest.raises(IntegrityError):
+        with sessions.begin() as session:
+            for _ in range(2):
+                session.add(NarrativeFlag(article_id=result.article_id, narrative_id="x", stance="report",
+                                          sentence="s", matched_terms=[], evidence=[], branch="b", version="v"))
