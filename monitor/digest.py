@@ -157,7 +157,7 @@ def build_digest(
 _ENVIRONMENT = Environment(
     loader=PackageLoader("monitor", "templates"),
     # Article text is untrusted web content: escape it in every HTML output.
-    autoescape=select_autoescape(["html"]),
+    autoescape=select_autoescape(["html", "html.j2"]),
     trim_blocks=True,
     lstrip_blocks=True,
 )

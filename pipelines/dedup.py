@@ -20,8 +20,10 @@ class DedupPipeline:
     def process_item(self, item: ArticleItem) -> ArticleItem:
         outlet = self.catalog.get(item.outlet_key)
         declared = item.extracted.canonical_url
-        # A page's own rel=canonical is trusted only while it stays on the outlet's domains.
-        best = declared if declared and outlet.allows(declared) else item.url
+        # A page's own rel=canonical is trusted only while it names one of the outlet's
+        # articles: a canonical pointing off-site, or at the homepage as some CMSes do on
+        # every page, would make unrelated articles look like one.
+        best = declared if declared and outlet.is_article_url(declared) else item.url
         item.canonical_url = canonical_url(best)
         item.content_hash = content_hash(item.extracted.text)
         return item

@@ -27,7 +27,12 @@ def spider_class_for(outlet: Outlet) -> type[NewsSpider]:
     if importlib.util.find_spec(module_name) is not None:
         module = importlib.import_module(module_name)
         for value in vars(module).values():
-            if isinstance(value, type) and issubclass(value, NewsSpider) and value.name == outlet.key:
+            if (
+                isinstance(value, type)
+                and issubclass(value, NewsSpider)
+                # NewsSpider itself, imported into the module, has no `name` at all.
+                and getattr(value, "name", None) == outlet.key
+            ):
                 base = value
     class_name = "".join(part.title() for part in outlet.key.split("-")) + "Spider"
     return type(

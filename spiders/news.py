@@ -8,8 +8,9 @@ from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
 import scrapy
-from scrapy.http import Response
+from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
+from w3lib.encoding import http_content_type_encoding
 
 from monitor.catalog import Outlet
 from monitor.crawl_runs import count, note_problem, store_for
@@ -33,6 +34,7 @@ class NewsSpider(scrapy.Spider):
         # Already-stored articles are never downloaded again: re-crawls stay cheap and polite.
         spider.known_urls = store.known_urls(cls.outlet.key)
         spider.scheduled_urls = set()
+        spider.articles_requested = 0
         spider.max_articles = crawler.settings.getint("CRAWL_MAX_ARTICLES_PER_RUN", 300)
         spider.max_sitemaps = crawler.settings.getint("CRAWL_MAX_SITEMAPS", 20)
         spider.sitemaps_read = 0
@@ -53,8 +55,9 @@ class NewsSpider(scrapy.Spider):
     def parse_discovery_document(self, response: Response) -> Iterable[scrapy.Request]:
         """A feed or a sitemap: queue its article links, and the sitemaps an index names."""
         count(self.crawler.stats, "pages_fetched")
-        charset = response.headers.get("Content-Type", b"").decode("latin-1")
-        declared = charset.split("charset=")[-1].strip() if "charset=" in charset else None
+        declared = http_content_type_encoding(
+            response.headers.get("Content-Type", b"").decode("latin-1")
+        )
         try:
             discovery = parse_discovery(response.body, response.url, declared)
         except FeedError as exc:
@@ -79,7 +82,8 @@ class NewsSpider(scrapy.Spider):
     def parse_listing(self, response: Response) -> Iterable[scrapy.Request]:
         """A section page: every link that looks like one of the outlet's articles."""
         count(self.crawler.stats, "pages_fetched")
-        if not hasattr(response, "css"):
+        # A plain Response has .css() too, but it raises NotSupported.
+        if not isinstance(response, TextResponse):
             note_problem(self.crawler.stats, "errors", response.url, "listing page is not HTML")
             return
         for href in response.css("a::attr(href)").getall():
@@ -98,9 +102,11 @@ class NewsSpider(scrapy.Spider):
         if key in self.known_urls:
             self.crawler.stats.inc_value("monitor/articles_already_stored")
             return None
-        if len(self.scheduled_urls) > self.max_articles:
+        # Only downloads count against the bound: stored articles cost nothing.
+        if self.articles_requested >= self.max_articles:
             self.crawler.stats.inc_value("monitor/articles_over_limit")
             return None
+        self.articles_requested += 1
         return self._request(
             entry.url,
             self.parse_article,

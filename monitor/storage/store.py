@@ -12,6 +12,7 @@ from sqlalchemy import select, union
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from monitor.dedup import canonical_url
 from monitor.storage.models import Article, ArticleCopy, CrawlRun, NarrativeFlag, Outlet
 
 if TYPE_CHECKING:
@@ -56,8 +57,12 @@ class Store:
             select(Article.canonical_url).where(Article.outlet_id == outlet_id),
             select(ArticleCopy.canonical_url).where(ArticleCopy.outlet_id == outlet_id),
         )
+        fetched = select(Article.url).where(Article.outlet_id == outlet_id)
         with self.sessions() as session:
-            return set(session.scalars(query))
+            known = set(session.scalars(query))
+            # The URL a page was fetched from may differ from the rel=canonical it declared.
+            known.update(canonical_url(url) for url in session.scalars(fetched))
+            return known
 
     def save_article(self, item: ArticleItem) -> StoreResult:
         """Store an extracted, classified article once: a known URL or an identical body

@@ -1,0 +1,343 @@
+"""extract / extract_text / extract_path on pages written for these tests (no real outlet's HTML)."""
+
+from __future__ import annotations
+
+import dataclasses
+import gzip
+from datetime import datetime, timezone
+
+import pytest
+
+from monitor.extraction import (
+    ExtractionFailed,
+    ExtractionOptions,
+    decode_html,
+    extract,
+    extract_path,
+    extract_text,
+)
+
+UTC = timezone.utc
+
+
+def page(body: str, *, head: str = "", charset: str | None = "utf-8", lang: str = "uk") -> str:
+    meta = f'<meta charset="{charset}">' if charset else ""
+    return f"<!DOCTYPE html>\n<html lang=\"{lang}\"><head>{meta}{head}</head><body>{body}</body></html>"
+
+
+NAV = (
+    '<header><nav><a href="/">Головна</a> <a href="/news">Новини</a> <a href="/politics">Політика</a>'
+    ' <a href="/economy">Економіка</a> <a href="/sport">Спорт</a></nav></header>'
+)
+
+UK_PARAGRAPHS = [
+    "Кабінет міністрів ухвалив програму капітального ремонту шкіл у прифронтових громадах,"
+    " на яку спрямують понад два мільярди гривень.",
+    "За словами міністра освіти, першочергово відновлять укриття та системи опалення,"
+    " щоб діти могли навчатися очно вже цієї зими.",
+    "«Ми не можемо дозволити собі ще один рік дистанційного навчання», — наголосив міністр під час брифінгу.",
+    "Про це він також написав у своєму Telegram-каналі.",
+    "Громади мають подати заявки до кінця листопада, після чого комісія розподілить кошти між областями.",
+]
+
+UK_PAGE = page(
+    head=(
+        "<title>Уряд погодив програму ремонту шкіл | Вісник Полісся</title>"
+        '<meta property="og:title" content="Уряд погодив програму ремонту шкіл">'
+        '<meta property="og:site_name" content="Вісник Полісся">'
+        '<link rel="canonical" href="/news/2025/10/18/remont-shkil">'
+        '<script type="application/ld+json">{"@context": "https://schema.org", "@graph": ['
+        '{"@type": "WebPage", "datePublished": "2025-10-01T08:00:00+03:00"},'
+        '{"@type": "NewsArticle", "headline": "Уряд погодив програму ремонту шкіл",'
+        ' "datePublished": "2025-10-18T14:15:00+03:00",'
+        ' "author": {"@type": "Person", "name": "Оксана Мельничук"}}]}</script>'
+    ),
+    body=(
+        '<div class="cookie">Ми використовуємо файли cookie, щоб сайт працював краще. Погоджуюсь</div>'
+        + NAV
+        + '<main><div class="article-body"><h1>Уряд погодив програму ремонту шкіл</h1>'
+        + f"<p>{UK_PARAGRAPHS[0]}</p><p>{UK_PARAGRAPHS[1]}</p>"
+        + "<p>Читайте також: Як працюватимуть школи під час відключень світла</p>"
+        + f"<p>{UK_PARAGRAPHS[2]}</p><p>{UK_PARAGRAPHS[3]}</p>"
+        + "<p>Фото: Міністерство освіти</p>"
+        + f"<p>{UK_PARAGRAPHS[4]}</p>"
+        + "<p>Підписуйтеcь на наш Telegram-канал, щоб першими дізнаватися головне</p>"
+        + "<p>Оксана МельничукНовини</p>"
+        + "<p>На Волині відкрили новий міст через Стир</p><p>14:02 18 жов 2025.</p>"
+        + "<p>У Луцьку запрацював центр підтримки ветеранів</p><p>13:40 18 жов 2025.</p>"
+        + "<p>Синоптики попередили про перші заморозки</p><p>13:15 18 жов 2025.</p>"
+        + "</div></main><footer><p>© 2025 Вісник Полісся. Усі права захищені.</p></footer>"
+    ),
+)
+
+RU_PARAGRAPHS = [
+    "В Караганде после трёх лет строительства открыли новый корпус областной больницы,"
+    " рассчитанный на двести коек.",
+    "Об этом сообщили в управлении здравоохранения региона. В корпусе разместятся кардиология,"
+    " неврология и отделение реанимации.",
+    "«Мы ждали этого пять лет, теперь пациентам не придётся ехать в Астану», — рассказала главный врач.",
+    "Оборудование для операционных закупили за счёт республиканского бюджета, часть аппаратов передали спонсоры.",
+]
+
+
+def ru_page(charset: str | None) -> str:
+    """An older table-less layout with the rail inside the content block."""
+    return page(
+        lang="ru",
+        charset=charset,
+        head=(
+            "<title>В Караганде открыли новый корпус больницы - Степной вестник</title>"
+            '<meta property="og:site_name" content="Степной вестник">'
+            '<meta property="article:published_time" content="2025-10-18T09:30:00">'
+            '<meta name="author" content="Ирина Петрова">'
+        ),
+        body=(
+            '<div id="top"><a href="/">Главная</a> | <a href="/region">Регион</a> | <a href="/ads">Реклама</a></div>'
+            '<div class="content"><h1>В Караганде открыли новый корпус больницы</h1>'
+            f"<p>{RU_PARAGRAPHS[0]}</p><p>{RU_PARAGRAPHS[1]}</p><p>Фото: пресс-служба акимата</p>"
+            f"<p>{RU_PARAGRAPHS[2]}</p><p>Читайте также: Как изменятся тарифы на тепло</p>"
+            f"<p>{RU_PARAGRAPHS[3]}</p><p>Подписывайтесь на наш канал в Телеграм — все главные новости</p>"
+            "<div class=\"more-news\"><p>Последние новости</p>"
+            "<p>Тарифы на газ вырастут с января</p><p>вчера, 12:30</p>"
+            "<p>В Темиртау отремонтируют школу</p><p>вчера, 11:05</p></div></div>"
+            '<div id="footer">© 2025 Степной вестник. Все права защищены.</div>'
+        ),
+    )
+
+
+def test_utf8_page_gives_clean_body_and_metadata():
+    result = extract(UK_PAGE.encode(), "https://visnyk.example/news/2025/10/18/remont-shkil?utm_source=tg")
+    assert result.title == "Уряд погодив програму ремонту шкіл"
+    assert result.text.split("\n") == UK_PARAGRAPHS
+    assert result.author == "Оксана Мельничук"
+    # The article's JSON-LD date, not the WebPage's, converted from +03:00.
+    assert result.published_at == datetime(2025, 10, 18, 11, 15, tzinfo=UTC)
+    assert result.canonical_url == "https://visnyk.example/news/2025/10/18/remont-shkil"
+    assert result.url == "https://visnyk.example/news/2025/10/18/remont-shkil?utm_source=tg"
+    assert result.site_name == "Вісник Полісся"
+
+
+def test_windows_1251_page_decodes_and_reads_naive_date_in_outlet_zone():
+    data = ru_page("windows-1251").encode("cp1251")
+    result = extract(data, "https://stepnoy.example/news/1", timezone="Asia/Almaty")
+    assert result.title == "В Караганде открыли новый корпус больницы"
+    assert result.text.split("\n") == RU_PARAGRAPHS
+    assert result.author == "Ирина Петрова"
+    assert result.site_name == "Степной вестник"
+    # 09:30 in Almaty (UTC+5) is 04:30 UTC; without a zone the naive time is taken as UTC.
+    assert result.published_at == datetime(2025, 10, 18, 4, 30, tzinfo=UTC)
+    assert extract(data).published_at == datetime(2025, 10, 18, 9, 30, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("charset", ["koi8-r", None])
+def test_koi8_r_page_decodes_with_or_without_a_declaration(charset):
+    # KOI8-R has no «»; pages of that era wrote them as character references.
+    result = extract(ru_page(charset).encode("koi8_r", errors="xmlcharrefreplace"))
+    assert result.text.split("\n") == RU_PARAGRAPHS
+    assert "Караганде" in result.title
+
+
+@pytest.mark.parametrize("charset", ["koi8-u", None])
+def test_koi8_u_page_keeps_ukrainian_letters(charset):
+    body = UK_PAGE.split("<body>")[1].split("</body>")[0]
+    html = page(body, charset=charset, head="<title>Школи</title>")
+    result = extract(html.encode("koi8_u", errors="xmlcharrefreplace"))
+    assert result.text.split("\n")[0] == UK_PARAGRAPHS[0]
+    assert "ї" in result.text and "є" in result.text
+
+
+def test_undeclared_windows_1251_page_is_guessed():
+    result = extract(ru_page(None).encode("cp1251"))
+    assert result.text.split("\n") == RU_PARAGRAPHS
+
+
+def test_header_encoding_wins_over_a_wrong_meta_charset():
+    data = ru_page("koi8-r").encode("cp1251")
+    assert extract(data, encoding="windows-1251").text.split("\n") == RU_PARAGRAPHS
+
+
+def test_latin1_label_on_a_cyrillic_page_is_not_trusted():
+    data = ru_page("iso-8859-1").encode("cp1251")
+    assert extract(data).text.split("\n") == RU_PARAGRAPHS
+
+
+def test_utf8_page_served_with_a_legacy_header_stays_utf8():
+    assert extract(UK_PAGE.encode(), encoding="windows-1251").text.split("\n") == UK_PARAGRAPHS
+
+
+def test_decode_html_reads_xml_declaration_and_bom():
+    text = "Привіт, світе"
+    xml = f'<?xml version="1.0" encoding="koi8-u"?><html><body>{text}</body></html>'
+    assert text in decode_html(xml.encode("koi8_u"))
+    assert decode_html(b"\xef\xbb\xbf<p>" + text.encode() + b"</p>") == f"<p>{text}</p>"
+
+
+def json_ld_page(date: str) -> str:
+    body = "".join(f"<p>{paragraph}</p>" for paragraph in RU_PARAGRAPHS)
+    head = (
+        '<script type="application/ld+json">'
+        f'{{"@type": "NewsArticle", "headline": "Тест", "datePublished": "{date}"}}</script>'
+        f'<meta property="article:published_time" content="2025-10-18">'
+    )
+    return page(f"<article>{body}</article>", head=head)
+
+
+@pytest.mark.parametrize(
+    ("date", "expected"),
+    [
+        ("2025-10-18T14:15:00+02:00", datetime(2025, 10, 18, 12, 15, tzinfo=UTC)),
+        ("2025-10-18T03:10:00+06:00", datetime(2025, 10, 17, 21, 10, tzinfo=UTC)),
+        ("2025-10-18T14:15:00.000+0300", datetime(2025, 10, 18, 11, 15, tzinfo=UTC)),
+        ("2025-10-18T14:15:00Z", datetime(2025, 10, 18, 14, 15, tzinfo=UTC)),
+    ],
+)
+def test_json_ld_date_with_offset_converts_to_utc(date, expected):
+    # Given a zone, explicit offsets still win over it.
+    assert extract(json_ld_page(date), timezone="Europe/Kyiv").published_at == expected
+
+
+def test_date_without_time_is_midnight_in_the_outlet_zone():
+    html = page("<article>" + "".join(f"<p>{p}</p>" for p in RU_PARAGRAPHS) + "</article>",
+                head='<meta property="article:published_time" content="2025-10-18">')
+    assert extract(html).published_at == datetime(2025, 10, 18, tzinfo=UTC)
+    assert extract(html, timezone="Europe/Kyiv").published_at == datetime(2025, 10, 17, 21, tzinfo=UTC)
+
+
+def test_english_page_with_its_own_template():
+    paragraphs = [
+        "The regional council approved a plan on Tuesday to rebuild three bridges destroyed last spring.",
+        "Officials said the work would be funded by the state budget and a loan from foreign partners.",
+        "“We expect the first crossings to reopen by autumn,” the governor told reporters in Lutsk.",
+    ]
+    html = page(
+        lang="en",
+        head=(
+            "<title>Council approves bridge plan - Polissia Herald</title>"
+            '<meta property="og:site_name" content="Polissia Herald">'
+            '<meta property="article:published_time" content="2025-10-18T06:45:00Z">'
+            '<meta name="author" content="Jane Doe">'
+            '<link rel="canonical" href="https://herald.example/bridges">'
+        ),
+        body=(
+            '<div id="consent">We use cookies to improve your experience. Accept all</div>'
+            '<div id="menu"><a href="/">Home</a> <a href="/world">World</a> <a href="/business">Business</a></div>'
+            '<div id="story"><h1>Council approves bridge plan</h1><p class="byline">By Jane Doe</p>'
+            f"<p>{paragraphs[0]}</p><p>Photo: Reuters</p><p>{paragraphs[1]}</p>"
+            "<p>Read more: How the reconstruction fund works</p>"
+            f"<p>{paragraphs[2]}</p><p>Follow us on Telegram for the latest updates</p>"
+            "<p>Storm warning issued for the coast Oct 18, 2025</p>"
+            "<p>Parliament passes the budget Oct 17, 2025</p></div>"
+            "<div id='foot'>Copyright 2025 Polissia Herald. All rights reserved.</div>"
+        ),
+    )
+    result = extract(html, "https://herald.example/bridges?ref=home")
+    assert result.text.split("\n") == paragraphs
+    assert result.title == "Council approves bridge plan"
+    assert result.author == "Jane Doe"
+    assert result.published_at == datetime(2025, 10, 18, 6, 45, tzinfo=UTC)
+    assert result.canonical_url == "https://herald.example/bridges"
+
+
+def test_kazakh_page():
+    paragraphs = [
+        "Астанада үкіметтің кезекті отырысы өтті, онда жылу маусымына дайындық барысы талқыланды.",
+        "Премьер-министр әкімдерге қазан айының соңына дейін барлық қазандықтарды іске қосуды тапсырды.",
+        "«Бірде-бір мектеп пен аурухана жылусыз қалмауы тиіс», — деді ол отырыс барысында.",
+    ]
+    html = page(
+        lang="kk",
+        head=(
+            "<title>Үкімет жылу маусымын талқылады</title>"
+            '<script type="application/ld+json">{"@context": "https://schema.org",'
+            ' "@type": "NewsArticle",'
+            ' "datePublished": "2025-10-18T10:00:00+05:00",'
+            ' "author": [{"@type": "Person", "name": "Асқар Жұмабаев"}]}</script>'
+        ),
+        body=(
+            '<nav><a href="/">Басты бет</a> <a href="/saiasat">Саясат</a> <a href="/qogam">Қоғам</a></nav>'
+            "<article><h1>Үкімет жылу маусымын талқылады</h1>"
+            f"<p>{paragraphs[0]}</p><p>Сурет: Үкімет баспасөз қызметі</p><p>{paragraphs[1]}</p>"
+            f"<p>Оқи: Алматыда жылу тарифі өзгереді</p><p>{paragraphs[2]}</p>"
+            "<p>Telegram-арнамызға жазылыңыз</p><p>Асқар ЖұмабаевЖаңалықтар</p>"
+            "<p>Алматыда жаңа саябақ ашылды</p><p>Кеше, 14:20</p>"
+            "<p>Бензин бағасы өзгерді</p><p>Кеше, 13:10</p></article>"
+        ),
+    )
+    result = extract(html.encode())
+    assert result.text.split("\n") == paragraphs
+    assert result.author == "Асқар Жұмабаев"
+    assert result.published_at == datetime(2025, 10, 18, 5, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "not-html"),
+        ("Просто текст без жодної розмітки, який хтось зберіг як сторінку.", "not-html"),
+        (page(NAV + "<footer>© 2025</footer>"), "too-short"),  # only menu words are left
+        (page("<article><p>Коротко: світло дали.</p></article>"), "too-short"),
+        (page("<article><p>Читайте також: Новина</p><p>Фото: Reuters</p></article>"), "empty-text"),
+    ],
+)
+def test_failures_raise_with_a_reason(data, reason):
+    with pytest.raises(ExtractionFailed) as caught:
+        extract(data, "https://example.org/x")
+    assert caught.value.reason == reason
+
+
+def test_min_text_chars_is_an_option():
+    html = page("<article><p>Коротко: у Луцьку дали світло всім споживачам після аварії.</p></article>")
+    assert extract(html, options=ExtractionOptions(min_text_chars=20)).text.startswith("Коротко")
+
+
+def test_unknown_timezone_is_reported():
+    with pytest.raises(ValueError, match="Europe/Kiyv"):
+        extract(UK_PAGE, timezone="Europe/Kiyv")
+
+
+def test_extracted_is_frozen():
+    result = extract(UK_PAGE)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.title = "x"  # type: ignore[misc]
+
+
+def test_extract_text_takes_a_headline_first_line_as_title():
+    text = "\n".join(
+        ["Уряд погодив програму ремонту шкіл", *UK_PARAGRAPHS[:3], "Фото: Reuters", "Читайте також: Інша новина"]
+    )
+    result = extract_text(text, source="feed.txt")
+    assert result.title == "Уряд погодив програму ремонту шкіл"
+    assert result.text.split("\n") == UK_PARAGRAPHS[:3]
+    assert result.url == "feed.txt"
+    assert result.published_at is None
+
+
+def test_extract_text_without_headline_has_no_title():
+    # Like a scraped file that opens with a blank line and then the lead.
+    result = extract_text("\n" + "\n".join(UK_PARAGRAPHS))
+    assert result.title is None
+    assert result.text.split("\n") == UK_PARAGRAPHS
+    # A first line ending with a full stop is the lead, not a title.
+    assert extract_text("\n".join(UK_PARAGRAPHS)).title is None
+
+
+def test_extract_path_reads_html_gz_and_txt(tmp_path):
+    (tmp_path / "a.html").write_bytes(ru_page("windows-1251").encode("cp1251"))
+    (tmp_path / "b.html.gz").write_bytes(gzip.compress(UK_PAGE.encode()))
+    (tmp_path / "c.txt").write_text("Заголовок новини\n" + "\n".join(UK_PARAGRAPHS), encoding="utf-8")
+    (tmp_path / "d.pdf").write_bytes(b"%PDF-1.7")
+    assert extract_path(tmp_path / "a.html").text.split("\n") == RU_PARAGRAPHS
+    assert extract_path(tmp_path / "b.html.gz").text.split("\n") == UK_PARAGRAPHS
+    assert extract_path(tmp_path / "c.txt").title == "Заголовок новини"
+    with pytest.raises(ValueError, match="d.pdf"):
+        extract_path(tmp_path / "d.pdf")
+
+
+def test_page_declared_utf8_but_written_in_windows_1251_is_guessed():
+    assert extract(ru_page("utf-8").encode("cp1251")).text.split("\n") == RU_PARAGRAPHS
+
+
+def test_extract_text_does_not_take_a_dateline_for_a_title():
+    result = extract_text("18 жовтня 2025, 14:15\n" + "\n".join(UK_PARAGRAPHS))
+    assert result.title is None
+    assert result.text.split("\n") == UK_PARAGRAPHS
