@@ -52,6 +52,16 @@ _READ_ALSO = re.compile(
     rf"^[^\w«\"“]*(?:(?P<strong>{_READ_ALSO_STRONG})|(?P<weak>{_READ_ALSO_WEAK}))(?!\w)"
     rf"(?P<sep>\s*[:—–>→-]+)?\s*(?P<rest>.*)$",
 )
+# A line that is only a rail's caption ("Більше новин", "Новости партнеров") works
+# like a bare "Читайте також:": it goes, and so do the headlines listed under it.
+_RAIL_CAPTION = re.compile(
+    r"^\W*(?:(?:(?:більше|ще|інші|останні|головні|популярні|свіжі|больше|ещ[её]|другие|последние"
+    r"|главные|популярные|свежие|соңғы|басқа|тағы|more|latest|related|top|other|popular)\s+)?"
+    r"(?:новини|новин|новости|новостей|жаңалықтар|news|stories|articles)"
+    r"(?:\s+(?:за\s+темою|по\s+теме|партнерів|партнеров|дня|тижня|недели))?"
+    r"|популярне|популярное|найпопулярніше|самое\s+читаемое|вибір\s+редакції|выбор\s+редакции"
+    r"|головне\s+за\s+день|главное\s+за\s+день|editor'?s\s+picks|most\s+read|trending)\W*$"
+)
 
 # --- channel promos ---------------------------------------------------------
 _PLATFORM = re.compile(
@@ -62,9 +72,10 @@ _PLATFORM = re.compile(
 _CALL_TO_ACTION = re.compile(
     r"\b(?:підписуй(?:те)?с[ья]|підпиш[іи](?:ться|сь)|приєднуй(?:те)?с[ья]|долучай(?:те)?с[ья]"
     r"|подписыва(?:йтесь|йтеся|йся)|подпиш(?:итесь|ись)|присоединя(?:йтесь|йтеся|йся)"
-    r"|(?:стежте|слідкуйте|следите|читайте|шукайте|ищите|дивіться|смотрите)\s+(?:за\s+)?на(?:с|ми)\b"
-    r"|(?:стежте|слідкуйте|следите)\s+за\s+(?:новинами|новостями|подіями|событиями)"
-    r"|жазыл(?:ыңыз|ыңдар|ып)|қосыл(?:ыңыз|ыңдар)|бізді|subscribe|follow\s+(?:us|our)|join\s+(?:us|our)|find\s+us"
+    r"|(?:стежте|слідкуйте|следите|читайте|шукайте|ищите|дивіться|смотрите)\s+(?:за\s+)?"
+    r"на(?:с|ми)\b|(?:стежте|слідкуйте|следите)\s+за\s+(?:новинами|новостями|подіями|событиями)"
+    r"|жазыл(?:ыңыз|ыңдар|ып)|қосыл(?:ыңыз|ыңдар)|бізді|subscribe|follow\s+(?:us|our)"
+    r"|join\s+(?:us|our)|find\s+us"
     r"|stay\s+(?:tuned|updated|informed))"
     r"|\b(?:наш(?:ому|ем|ого|ей|ій|их|у|а|ім)?|our|біздің)\b"
     r"|(?:арна|парақша|канал|аккаунт|сайт)[ыі]?мыз"
@@ -150,11 +161,6 @@ _PURE_TS = re.compile(rf"^\W*{_TS_RUN}[\s.,]*$")
 _TS_PREFIX = re.compile(rf"^\W*{_TS_RUN}\s*[|•·—–:-]?\s*(?=[\w«\"“])")
 _TS_SUFFIX = re.compile(rf"(?<=\w|[»\"”?!])\s*[|•·—–-]?\s*{_TS_RUN}[\s.]*$")
 _DIGIT = re.compile(r"\d")
-_BULLET = re.compile(r"^[-–—•*·▪►]\s+")
-_RAIL_CAPTION = re.compile(
-    r"новин|новост|жаңалық|news|stor(?:y|ies)|популяр|читайте|дивіться|смотрите|оқи|також|также"
-    r"|related|latest|more|партнер|рекоменд|актуальн|головне|главное|\bтоп|\btop\b|trending|темою|теме"
-)
 _SENTENCE_END = ".;:,…"
 
 
@@ -215,6 +221,8 @@ def _drop_labelled_lines(lines: list[str]) -> list[str]:
 def _read_also(line: str) -> bool | None:
     """None if not a read-also line, else whether the label stands alone on its line."""
     key = _key(line)
+    if _RAIL_CAPTION.match(key):
+        return True
     match = _READ_ALSO.match(key)
     if match is None or len(key) > 300:
         return None
@@ -361,22 +369,13 @@ def _rail_start(lines: list[str]) -> int | None:
 
 def _untimed_rail_start(lines: list[str]) -> int | None:
     """A run of >= 3 short capitalised headline lines after a finished last paragraph."""
-    end, bulleted = len(lines), False
-    while end > 0:
-        item = _BULLET.sub("", lines[end - 1], count=1)
-        if not _rail_headline(item):
-            break
-        bulleted = bulleted or item != lines[end - 1]
+    end = len(lines)
+    while end > 0 and _rail_headline(lines[end - 1]):
         end -= 1
     if len(lines) - end < 3 or end == 0:
         return None
-    captioned = end > 1 and _caption(lines[end - 1])
-    # A bulleted list closing an article is more often content than a rail:
-    # only drop one that sits under a caption naming it as other news.
-    if bulleted and not (captioned and _RAIL_CAPTION.search(_key(lines[end - 1]))):
-        return None
-    if captioned:
-        end -= 1  # "Новини партнерів" above the run
+    if end > 1 and _caption(lines[end - 1]):
+        end -= 1  # a caption ("Це цікаво") above the run
     # The article must visibly end before the run; "...такі:" introduces a real list.
     return end if lines[end - 1][-1] in ".!?»\"”…" else None
 
@@ -387,6 +386,7 @@ def _caption(line: str) -> bool:
 
 
 def _rail_headline(line: str) -> bool:
+    """Capitalised, 3+ words: a bulleted item ("- ...") is a real list, not a rail."""
     first = line[0]
     return (
         _headline_like(line, 140)

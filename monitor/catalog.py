@@ -211,7 +211,7 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
         hint = f"pass a path or set {CATALOG_PATH_ENV}"
         raise CatalogError([f"{shown}: cannot read the outlet catalog ({exc}); {hint}"]) from None
     catalog = parse_catalog(text, shown)
-    LOGGER.info("loaded %d outlets from %s", len(catalog), shown)
+    LOGGER.debug("loaded %d outlets from %s", len(catalog), shown)
     return catalog
 
 

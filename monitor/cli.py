@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import json
 import logging
+import os
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -104,6 +104,28 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return run_demo(Path(args.workdir), timezone_name=_zone(args.timezone))
 
 
+BANNER_LOGGERS = ("alembic", "scrapy.utils.log", "scrapy.middleware", "scrapy.crawler", "scrapy.addons")
+
+
+def _quiet_banners(record: logging.LogRecord) -> bool:
+    # Scrapy's start-up banners (versions, middleware lists) bury the progress lines. A
+    # filter, not logger levels: Scrapy's dictConfig resets its child loggers at each crawl.
+    return record.levelno >= logging.WARNING or not record.name.startswith(BANNER_LOGGERS)
+
+
+def configure_logging(level: int | str) -> None:
+    """One handler on stderr; its level (not the loggers') filters, because Scrapy sets its
+    own loggers to DEBUG when a crawl starts."""
+    handler = logging.StreamHandler()
+    handler.setLevel(level)
+    handler.setFormatter(
+        logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", datefmt="%H:%M:%S")
+    )
+    logging.basicConfig(level=level, handlers=[handler])
+    if logging.getLevelName(level) != "DEBUG":
+        handler.addFilter(_quiet_banners)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="monitor",
@@ -165,11 +187,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        datefmt="%H:%M:%S",
-    )
+    configure_logging(logging.DEBUG if args.verbose else os.environ.get("MONITOR_LOG_LEVEL", "INFO"))
     try:
         return args.func(args)
     except (UserError, CatalogError) as exc:

@@ -38,7 +38,10 @@ def run_crawl(
 
     Twisted's reactor cannot be restarted: call this at most once per process (the
     scheduler runs each crawl as its own `scrapy crawl` process for that reason)."""
-    process = CrawlerProcess(crawl_settings(catalog_path, database_url, overrides))
+    settings = crawl_settings(catalog_path, database_url, overrides)
+    # The CLI has configured logging already; a second root handler would print every line twice.
+    settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
+    process = CrawlerProcess(settings)
     for key in outlet_keys:
         process.crawl(key)
     process.start()

@@ -9,8 +9,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
-from monitor.storage.db import open_database
-from monitor.storage.store import Store
+from monitor.crawl_context import store_for
 
 LOGGER = logging.getLogger(__name__)
 FIGURES = (
@@ -22,15 +21,6 @@ FIGURES = (
     "errors",
 )
 MAX_PROBLEMS_KEPT = 200
-
-
-def store_for(crawler: Crawler) -> Store:
-    """The one Store of a crawl, shared by the spider, the pipelines and the recorder."""
-    store = getattr(crawler, "_monitor_store", None)
-    if store is None:
-        store = Store(open_database(crawler.settings.get("STORAGE_DATABASE_URL") or None))
-        crawler._monitor_store = store
-    return store
 
 
 def count(stats: StatsCollector, figure: str, by: int = 1) -> None:

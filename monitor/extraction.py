@@ -128,7 +128,7 @@ def decode_html(data: bytes, encoding: str | None = None) -> str:
         pass
     if _looks_cyrillic(data):
         sample = data[:65536]
-        best = max(_CYRILLIC_CODECS, key=lambda codec: _cyrillic_score(sample.decode(codec, "replace")))
+        best = max(_CYRILLIC_CODECS, key=lambda c: _cyrillic_score(sample.decode(c, "replace")))
         LOGGER.debug("no usable charset declared; guessed %s", best)
         return data.decode(best, errors="replace")
     return data.decode("cp1252", errors="replace")

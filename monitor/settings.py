@@ -34,6 +34,9 @@ RETRY_TIMES = 2
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = os.environ.get("MONITOR_LOG_LEVEL", "INFO")
+# The run's figures go to crawl_runs and the crawl summary; the raw stats dump is noise.
+STATS_DUMP = False
+LOGSTATS_INTERVAL = 30.0
 
 # Bounds on one run of one outlet, so a broken sitemap cannot make a crawl endless.
 CRAWL_MAX_ARTICLES_PER_RUN = 300
@@ -46,7 +49,11 @@ ITEM_PIPELINES = {
     "pipelines.narratives.NarrativePipeline": 400,
     "pipelines.storage.StoragePipeline": 500,
 }
-EXTENSIONS = {"monitor.crawl_runs.CrawlRunRecorder": 500}
+EXTENSIONS = {
+    "monitor.crawl_runs.CrawlRunRecorder": 500,
+    # An HTTP control port per crawl is an open door nobody here uses.
+    "scrapy.extensions.remote_control.RemoteControl": None,
+}
 
 # Local time zone of each country's outlets, for pages that print naive local times.
 OUTLET_TIMEZONES = {"UA": "Europe/Kyiv", "KZ": "Asia/Almaty"}

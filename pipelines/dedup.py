@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from scrapy.crawler import Crawler
 
-from monitor.catalog import load_catalog
+from monitor.crawl_context import catalog_for
 from monitor.dedup import canonical_url, content_hash
 from monitor.items import ArticleItem
 
 
 class DedupPipeline:
     def __init__(self, crawler: Crawler):
-        self.catalog = load_catalog(crawler.settings.get("CATALOG_PATH") or None)
+        self.catalog = catalog_for(crawler)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DedupPipeline:

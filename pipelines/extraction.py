@@ -7,7 +7,7 @@ from dataclasses import replace
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from monitor.catalog import load_catalog
+from monitor.crawl_context import catalog_for
 from monitor.crawl_runs import note_problem
 from monitor.extraction import ExtractionFailed, extract
 from monitor.items import ArticleItem
@@ -17,7 +17,7 @@ class ExtractionPipeline:
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
         self.timezones = crawler.settings.getdict("OUTLET_TIMEZONES")
-        self.catalog = load_catalog(crawler.settings.get("CATALOG_PATH") or None)
+        self.catalog = catalog_for(crawler)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractionPipeline:

@@ -6,7 +6,8 @@ import logging
 
 from scrapy.crawler import Crawler
 
-from monitor.crawl_runs import count, store_for
+from monitor.crawl_context import store_for
+from monitor.crawl_runs import count
 from monitor.items import ArticleItem
 
 LOGGER = logging.getLogger(__name__)

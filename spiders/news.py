@@ -8,12 +8,14 @@ from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 from w3lib.encoding import http_content_type_encoding
 
 from monitor.catalog import Outlet
-from monitor.crawl_runs import count, note_problem, store_for
+from monitor.crawl_context import store_for
+from monitor.crawl_runs import count, note_problem
 from monitor.dedup import canonical_url
 from monitor.feeds import FeedEntry, FeedError, parse_discovery
 from monitor.items import ArticleItem
@@ -138,6 +140,11 @@ class NewsSpider(scrapy.Spider):
         request = getattr(failure, "request", None)
         url = request.url if request is not None else "?"
         reason = failure.getErrorMessage() or failure.type.__name__
+        if failure.check(IgnoreRequest) and "robots.txt" in reason:
+            # The outlet asked not to be crawled there: a choice, not an error of the run.
+            self.crawler.stats.inc_value("monitor/robots_forbidden")
+            LOGGER.info("not fetched, forbidden by robots.txt: %s", url)
+            return
         response = getattr(failure.value, "response", None)
         if response is not None:
             reason = f"HTTP {response.status}"

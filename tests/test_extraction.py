@@ -1,4 +1,4 @@
-"""extract / extract_text / extract_path on pages written for these tests (no real outlet's HTML)."""
+"""extract / extract_text / extract_path on pages written for these tests, not real outlets'."""
 
 from __future__ import annotations
 
@@ -22,11 +22,13 @@ UTC = timezone.utc
 
 def page(body: str, *, head: str = "", charset: str | None = "utf-8", lang: str = "uk") -> str:
     meta = f'<meta charset="{charset}">' if charset else ""
-    return f"<!DOCTYPE html>\n<html lang=\"{lang}\"><head>{meta}{head}</head><body>{body}</body></html>"
+    head = f"<head>{meta}{head}</head>"
+    return f'<!DOCTYPE html>\n<html lang="{lang}">{head}<body>{body}</body></html>'
 
 
 NAV = (
-    '<header><nav><a href="/">Головна</a> <a href="/news">Новини</a> <a href="/politics">Політика</a>'
+    '<header><nav><a href="/">Головна</a> <a href="/news">Новини</a>'
+    ' <a href="/politics">Політика</a>'
     ' <a href="/economy">Економіка</a> <a href="/sport">Спорт</a></nav></header>'
 )
 
@@ -35,9 +37,11 @@ UK_PARAGRAPHS = [
     " на яку спрямують понад два мільярди гривень.",
     "За словами міністра освіти, першочергово відновлять укриття та системи опалення,"
     " щоб діти могли навчатися очно вже цієї зими.",
-    "«Ми не можемо дозволити собі ще один рік дистанційного навчання», — наголосив міністр під час брифінгу.",
+    "«Ми не можемо дозволити собі ще один рік дистанційного навчання», — наголосив міністр"
+    " під час брифінгу.",
     "Про це він також написав у своєму Telegram-каналі.",
-    "Громади мають подати заявки до кінця листопада, після чого комісія розподілить кошти між областями.",
+    "Громади мають подати заявки до кінця листопада, після чого комісія розподілить кошти"
+    " між областями.",
 ]
 
 UK_PAGE = page(
@@ -53,7 +57,8 @@ UK_PAGE = page(
         ' "author": {"@type": "Person", "name": "Оксана Мельничук"}}]}</script>'
     ),
     body=(
-        '<div class="cookie">Ми використовуємо файли cookie, щоб сайт працював краще. Погоджуюсь</div>'
+        '<div class="cookie">Ми використовуємо файли cookie, щоб сайт працював краще.'
+        " Погоджуюсь</div>"
         + NAV
         + '<main><div class="article-body"><h1>Уряд погодив програму ремонту шкіл</h1>'
         + f"<p>{UK_PARAGRAPHS[0]}</p><p>{UK_PARAGRAPHS[1]}</p>"
@@ -75,8 +80,10 @@ RU_PARAGRAPHS = [
     " рассчитанный на двести коек.",
     "Об этом сообщили в управлении здравоохранения региона. В корпусе разместятся кардиология,"
     " неврология и отделение реанимации.",
-    "«Мы ждали этого пять лет, теперь пациентам не придётся ехать в Астану», — рассказала главный врач.",
-    "Оборудование для операционных закупили за счёт республиканского бюджета, часть аппаратов передали спонсоры.",
+    "«Мы ждали этого пять лет, теперь пациентам не придётся ехать в Астану», — рассказала"
+    " главный врач.",
+    "Оборудование для операционных закупили за счёт республиканского бюджета, часть аппаратов"
+    " передали спонсоры.",
 ]
 
 
@@ -92,11 +99,13 @@ def ru_page(charset: str | None) -> str:
             '<meta name="author" content="Ирина Петрова">'
         ),
         body=(
-            '<div id="top"><a href="/">Главная</a> | <a href="/region">Регион</a> | <a href="/ads">Реклама</a></div>'
+            '<div id="top"><a href="/">Главная</a> | <a href="/region">Регион</a>'
+            ' | <a href="/ads">Реклама</a></div>'
             '<div class="content"><h1>В Караганде открыли новый корпус больницы</h1>'
             f"<p>{RU_PARAGRAPHS[0]}</p><p>{RU_PARAGRAPHS[1]}</p><p>Фото: пресс-служба акимата</p>"
             f"<p>{RU_PARAGRAPHS[2]}</p><p>Читайте также: Как изменятся тарифы на тепло</p>"
-            f"<p>{RU_PARAGRAPHS[3]}</p><p>Подписывайтесь на наш канал в Телеграм — все главные новости</p>"
+            f"<p>{RU_PARAGRAPHS[3]}</p>"
+            "<p>Подписывайтесь на наш канал в Телеграм — все главные новости</p>"
             "<div class=\"more-news\"><p>Последние новости</p>"
             "<p>Тарифы на газ вырастут с января</p><p>вчера, 12:30</p>"
             "<p>В Темиртау отремонтируют школу</p><p>вчера, 11:05</p></div></div>"
@@ -106,14 +115,15 @@ def ru_page(charset: str | None) -> str:
 
 
 def test_utf8_page_gives_clean_body_and_metadata():
-    result = extract(UK_PAGE.encode(), "https://visnyk.example/news/2025/10/18/remont-shkil?utm_source=tg")
+    url = "https://visnyk.example/news/2025/10/18/remont-shkil?utm_source=tg"
+    result = extract(UK_PAGE.encode(), url)
     assert result.title == "Уряд погодив програму ремонту шкіл"
     assert result.text.split("\n") == UK_PARAGRAPHS
     assert result.author == "Оксана Мельничук"
     # The article's JSON-LD date, not the WebPage's, converted from +03:00.
     assert result.published_at == datetime(2025, 10, 18, 11, 15, tzinfo=UTC)
     assert result.canonical_url == "https://visnyk.example/news/2025/10/18/remont-shkil"
-    assert result.url == "https://visnyk.example/news/2025/10/18/remont-shkil?utm_source=tg"
+    assert result.url == url
     assert result.site_name == "Вісник Полісся"
 
 
@@ -200,14 +210,17 @@ def test_date_without_time_is_midnight_in_the_outlet_zone():
     html = page("<article>" + "".join(f"<p>{p}</p>" for p in RU_PARAGRAPHS) + "</article>",
                 head='<meta property="article:published_time" content="2025-10-18">')
     assert extract(html).published_at == datetime(2025, 10, 18, tzinfo=UTC)
-    assert extract(html, timezone="Europe/Kyiv").published_at == datetime(2025, 10, 17, 21, tzinfo=UTC)
+    kyiv_midnight = datetime(2025, 10, 17, 21, tzinfo=UTC)
+    assert extract(html, timezone="Europe/Kyiv").published_at == kyiv_midnight
 
 
 def test_english_page_with_its_own_template():
     paragraphs = [
-        "The regional council approved a plan on Tuesday to rebuild three bridges destroyed last spring.",
-        "Officials said the work would be funded by the state budget and a loan from foreign partners.",
-        "“We expect the first crossings to reopen by autumn,” the governor told reporters in Lutsk.",
+        "The regional council approved a plan on Tuesday to rebuild three bridges destroyed"
+        " last spring.",
+        "Officials said the work would be funded by the state budget and a loan from foreign"
+        " partners.",
+        "“We expect the first crossings to reopen by autumn,” the governor told reporters.",
     ]
     html = page(
         lang="en",
@@ -220,7 +233,8 @@ def test_english_page_with_its_own_template():
         ),
         body=(
             '<div id="consent">We use cookies to improve your experience. Accept all</div>'
-            '<div id="menu"><a href="/">Home</a> <a href="/world">World</a> <a href="/business">Business</a></div>'
+            '<div id="menu"><a href="/">Home</a> <a href="/world">World</a>'
+            ' <a href="/business">Business</a></div>'
             '<div id="story"><h1>Council approves bridge plan</h1><p class="byline">By Jane Doe</p>'
             f"<p>{paragraphs[0]}</p><p>Photo: Reuters</p><p>{paragraphs[1]}</p>"
             "<p>Read more: How the reconstruction fund works</p>"
@@ -241,7 +255,8 @@ def test_english_page_with_its_own_template():
 def test_kazakh_page():
     paragraphs = [
         "Астанада үкіметтің кезекті отырысы өтті, онда жылу маусымына дайындық барысы талқыланды.",
-        "Премьер-министр әкімдерге қазан айының соңына дейін барлық қазандықтарды іске қосуды тапсырды.",
+        "Премьер-министр әкімдерге қазан айының соңына дейін барлық қазандықтарды іске"
+        " қосуды тапсырды.",
         "«Бірде-бір мектеп пен аурухана жылусыз қалмауы тиіс», — деді ол отырыс барысында.",
     ]
     html = page(
@@ -254,7 +269,8 @@ def test_kazakh_page():
             ' "author": [{"@type": "Person", "name": "Асқар Жұмабаев"}]}</script>'
         ),
         body=(
-            '<nav><a href="/">Басты бет</a> <a href="/saiasat">Саясат</a> <a href="/qogam">Қоғам</a></nav>'
+            '<nav><a href="/">Басты бет</a> <a href="/saiasat">Саясат</a>'
+            ' <a href="/qogam">Қоғам</a></nav>'
             "<article><h1>Үкімет жылу маусымын талқылады</h1>"
             f"<p>{paragraphs[0]}</p><p>Сурет: Үкімет баспасөз қызметі</p><p>{paragraphs[1]}</p>"
             f"<p>Оқи: Алматыда жылу тарифі өзгереді</p><p>{paragraphs[2]}</p>"
@@ -286,7 +302,7 @@ def test_failures_raise_with_a_reason(data, reason):
 
 
 def test_min_text_chars_is_an_option():
-    html = page("<article><p>Коротко: у Луцьку дали світло всім споживачам після аварії.</p></article>")
+    html = page("<article><p>Коротко: у Луцьку дали світло всім споживачам.</p></article>")
     assert extract(html, options=ExtractionOptions(min_text_chars=20)).text.startswith("Коротко")
 
 
@@ -303,7 +319,12 @@ def test_extracted_is_frozen():
 
 def test_extract_text_takes_a_headline_first_line_as_title():
     text = "\n".join(
-        ["Уряд погодив програму ремонту шкіл", *UK_PARAGRAPHS[:3], "Фото: Reuters", "Читайте також: Інша новина"]
+        [
+            "Уряд погодив програму ремонту шкіл",
+            *UK_PARAGRAPHS[:3],
+            "Фото: Reuters",
+            "Читайте також: Інша новина",
+        ]
     )
     result = extract_text(text, source="feed.txt")
     assert result.title == "Уряд погодив програму ремонту шкіл"
@@ -324,7 +345,8 @@ def test_extract_text_without_headline_has_no_title():
 def test_extract_path_reads_html_gz_and_txt(tmp_path):
     (tmp_path / "a.html").write_bytes(ru_page("windows-1251").encode("cp1251"))
     (tmp_path / "b.html.gz").write_bytes(gzip.compress(UK_PAGE.encode()))
-    (tmp_path / "c.txt").write_text("Заголовок новини\n" + "\n".join(UK_PARAGRAPHS), encoding="utf-8")
+    text = "Заголовок новини\n" + "\n".join(UK_PARAGRAPHS)
+    (tmp_path / "c.txt").write_text(text, encoding="utf-8")
     (tmp_path / "d.pdf").write_bytes(b"%PDF-1.7")
     assert extract_path(tmp_path / "a.html").text.split("\n") == RU_PARAGRAPHS
     assert extract_path(tmp_path / "b.html.gz").text.split("\n") == UK_PARAGRAPHS

@@ -1,4 +1,4 @@
-"""detect_language on texts written for these tests: five or more sentences, two or more paragraphs."""
+"""detect_language on texts written for these tests: 5+ sentences, 2+ paragraphs each."""
 
 from __future__ import annotations
 
@@ -11,11 +11,13 @@ UK = (
     " колишнього заводу, яке місяцями ремонтували волонтери. Центр розрахований на сто пацієнтів"
     " одночасно.\n"
     "Тут працюватимуть фізичні терапевти, психологи та ерготерапевти. Перших відвідувачів прийняли"
-    " вже в понеділок. Директор закладу розповів, що черга на реабілітацію сягнула кількох сотень людей."
+    " вже в понеділок. Директор закладу розповів, що черга на реабілітацію сягнула кількох"
+    " сотень людей."
 )
 RU = (
     "В Алматы прошло заседание городского маслихата. Депутаты обсудили бюджет на следующий год"
-    " и расходы на ремонт дорог. Аким пообещал завершить строительство новой линии метро к концу года.\n"
+    " и расходы на ремонт дорог. Аким пообещал завершить строительство новой линии метро"
+    " к концу года.\n"
     "Жители высказали недовольство ростом тарифов на коммунальные услуги. Следующее заседание"
     " назначено на декабрь. Эксперты считают, что рост цен связан с сезонным спросом."
 )
@@ -36,11 +38,11 @@ KK_LOANWORDS = (
     " министрге сұрақтар қойды."
 )
 EN = (
-    "The city council approved a new budget for public transport on Tuesday. The plan includes fifty"
-    " electric buses and a modernised tram depot. Officials said the first vehicles would arrive next"
-    " spring.\n"
-    "Critics argued that fares should have been frozen as well. The mayor promised to publish the full"
-    " contract online. Residents can comment on the routes until the end of the month."
+    "The city council approved a new budget for public transport on Tuesday. The plan includes"
+    " fifty electric buses and a modernised tram depot. Officials said the first vehicles would"
+    " arrive next spring.\n"
+    "Critics argued that fares should have been frozen as well. The mayor promised to publish the"
+    " full contract online. Residents can comment on the routes until the end of the month."
 )
 # Ukrainian report quoting a Russian statement at length.
 UK_QUOTING_RU = (
@@ -78,7 +80,14 @@ def test_monitored_languages(text, expected):
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [(UK, "uk"), (RU, "ru"), (KK, "kk"), (KK_LOANWORDS, "kk"), (EN, "en"), (RU_WITH_KAZAKH_NAMES, "ru")],
+    [
+        (UK, "uk"),
+        (RU, "ru"),
+        (KK, "kk"),
+        (KK_LOANWORDS, "kk"),
+        (EN, "en"),
+        (RU_WITH_KAZAKH_NAMES, "ru"),
+    ],
 )
 def test_each_paragraph_alone(text, expected):
     for paragraph in text.split("\n"):
@@ -93,9 +102,9 @@ def test_mixed_page_gets_the_language_of_most_of_its_body():
 
 def test_other_languages_get_their_own_code():
     german = (
-        "Der Stadtrat hat am Dienstag einen neuen Haushalt für den Nahverkehr beschlossen. Geplant sind"
-        " fünfzig Elektrobusse und ein modernisiertes Straßenbahndepot. Die ersten Fahrzeuge sollen im"
-        " nächsten Frühjahr eintreffen."
+        "Der Stadtrat hat am Dienstag einen neuen Haushalt für den Nahverkehr beschlossen."
+        " Geplant sind fünfzig Elektrobusse und ein modernisiertes Straßenbahndepot. Die ersten"
+        " Fahrzeuge sollen im nächsten Frühjahr eintreffen."
     )
     assert detect_language(german) == "de"
 

@@ -14,7 +14,8 @@ from sqlalchemy import func, select
 
 from monitor import settings as project_settings
 from monitor.catalog import load_catalog
-from monitor.crawl_runs import FIGURES, CrawlRunRecorder, count, note_problem, store_for
+from monitor.crawl_context import store_for
+from monitor.crawl_runs import FIGURES, CrawlRunRecorder, count, note_problem
 from monitor.dedup import canonical_url, content_hash
 from monitor.extraction import Extracted
 from monitor.items import ArticleItem

@@ -20,7 +20,7 @@ from twisted.internet.error import DNSLookupError
 from twisted.python.failure import Failure
 
 from monitor.catalog import parse_catalog
-from monitor.crawl_runs import store_for
+from monitor.crawl_context import store_for
 from monitor.dedup import canonical_url, content_hash
 from monitor.extraction import Extracted
 from monitor.items import ArticleItem
