@@ -89,7 +89,8 @@ def _evidence_spans(flag: NarrativeFlag) -> list[tuple[int, int]]:
     spans = [
         (ev["start"] - ev["sentence_start"], ev["end"] - ev["sentence_start"])
         for ev in flag.evidence
-        if ev.get("sentence") == flag.sentence
+        # Context-clause words (e.g. "Kazakhstan") explain little; mark what the query matched.
+        if ev.get("sentence") == flag.sentence and ev.get("clause", "query") == "query"
     ]
     if spans:
         return spans
@@ -161,11 +162,12 @@ _ENVIRONMENT = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
 
 
 def _md(text: str) -> str:
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    # Collapse line breaks (they would end a list item) but keep edge spaces between fragments.
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", re.sub(r"\s+", " ", str(text)))
 
 
 _ENVIRONMENT.filters["md"] = _md

@@ -73,7 +73,7 @@ def test_markdown_and_json_digests(filled):
     with filled() as session:
         digest = build_digest(session, date(2022, 1, 10), narratives=NARRATIVES)
     markdown = render_digest(digest, "md")
-    assert "**український слід**" in markdown
+    assert "вкидання про «**український слід**» подій" in markdown
     assert "DEBUNK" in markdown
     assert "\\<script\\>" in markdown
     payload = json.loads(render_digest(digest, "json"))
