@@ -97,6 +97,10 @@ def decode_html(data: bytes, encoding: str | None = None) -> str:
     for bom, name in _BOMS:
         if data.startswith(bom):
             return data.decode(name, errors="replace")
+    try:
+        as_utf8: str | None = data.decode("utf-8")
+    except UnicodeDecodeError:
+        as_utf8 = None
     head = data[:4096]
     declared = [encoding]
     for pattern in (_XML_ENCODING, _META_CHARSET):
@@ -110,10 +114,10 @@ def decode_html(data: bytes, encoding: str | None = None) -> str:
             continue
         if codec.startswith("utf") and codec != "utf-8":
             continue  # a UTF-16 declaration on bytes without a BOM is a copy-paste leftover
-        if codec != "utf-8" and _is_utf8(data):
+        if as_utf8 is not None and codec != "utf-8" and not data.isascii():
             # Servers often default the header to a legacy charset for UTF-8 pages;
             # real Cyrillic single-byte text is never valid multi-byte UTF-8.
-            return data.decode("utf-8")
+            return as_utf8
         if codec in _WESTERN_CODECS:
             if _looks_cyrillic(data):
                 break  # "iso-8859-1" on a Russian page: a misconfigured server
@@ -122,24 +126,14 @@ def decode_html(data: bytes, encoding: str | None = None) -> str:
             return data.decode(codec)
         except UnicodeDecodeError:
             LOGGER.debug("page does not decode as declared %s", codec)
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
+    if as_utf8 is not None:
+        return as_utf8
     if _looks_cyrillic(data):
         sample = data[:65536]
         best = max(_CYRILLIC_CODECS, key=lambda c: _cyrillic_score(sample.decode(c, "replace")))
         LOGGER.debug("no usable charset declared; guessed %s", best)
         return data.decode(best, errors="replace")
     return data.decode("cp1252", errors="replace")
-
-
-def _is_utf8(data: bytes) -> bool:
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return not data.isascii()
 
 
 def _looks_cyrillic(data: bytes) -> bool:
@@ -304,8 +298,10 @@ _ARTICLE_TYPES = re.compile(r"Article|Posting|Report", re.I)
 def _published_at(
     tree: HtmlElement, page_date: str | None, zone: dt_timezone | ZoneInfo
 ) -> datetime | None:
-    """First candidate with a time of day (JSON-LD, then <meta>), else the first date at all."""
-    candidates = [*_json_ld_dates(tree), *tree.xpath(_META_DATE_XPATH), page_date]
+    """First candidate with a time of day, else the first date: the article's JSON-LD,
+    <meta>, other JSON-LD objects (a WebPage's date is the page's, not the story's), htmldate."""
+    articles, others = _json_ld_dates(tree)
+    candidates = [*articles, *tree.xpath(_META_DATE_XPATH), *others, page_date]
     date_only = None
     for value in candidates:
         parsed = _parse_datetime(value, zone) if value else None
@@ -318,8 +314,8 @@ def _published_at(
     return date_only
 
 
-def _json_ld_dates(tree: HtmlElement) -> list[str]:
-    """datePublished values from JSON-LD, article-typed objects first."""
+def _json_ld_dates(tree: HtmlElement) -> tuple[list[str], list[str]]:
+    """datePublished values from JSON-LD: of article-typed objects, and of the others."""
     preferred: list[str] = []
     others: list[str] = []
     for script in tree.xpath('//script[@type="application/ld+json"]/text()'):
@@ -341,7 +337,7 @@ def _json_ld_dates(tree: HtmlElement) -> list[str]:
                     is_article = _ARTICLE_TYPES.search(kind)
                     (preferred if is_article else others).append(value)
                 stack.extend(v for v in item.values() if isinstance(v, (dict, list)))
-    return preferred + others
+    return preferred, others
 
 
 def _parse_datetime(value: str, zone: dt_timezone | ZoneInfo) -> tuple[datetime, bool] | None:

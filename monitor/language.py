@@ -36,6 +36,8 @@ _UKRAINIAN = frozenset("єїґі")
 _RUSSIAN = frozenset("ыэё")
 _BELARUSIAN = "ў"
 _CYRILLIC_FAMILY = frozenset("uk ru kk be bg mk sr ky mn tt ba tg".split())
+# ы is Kazakh and Kyrgyz too: the uk/ru letters only arbitrate between Slavic guesses.
+_SLAVIC = frozenset("uk ru be bg mk sr".split())
 _LINES = re.compile(r"\n+")
 
 
@@ -89,10 +91,10 @@ def _classify(chunk: str) -> str:
     guess = _langid(chunk)
     if cyrillic < 0.5 * sum(letters.values()):
         return guess
-    return _cyrillic_cue(letters, cyrillic) or guess
+    return _cyrillic_cue(letters, cyrillic, guess) or guess
 
 
-def _cyrillic_cue(letters: Counter[str], cyrillic: int) -> str | None:
+def _cyrillic_cue(letters: Counter[str], cyrillic: int, guess: str) -> str | None:
     """uk/ru/kk when letters unique to one of them are frequent enough to be sure."""
     # Kazakh letters are ~10% of a Kazakh text (~6% with many Russian loanwords)
     # and ~3% of a Russian paragraph full of Kazakh names (Қасым-Жомарт Тоқаев).
@@ -103,7 +105,7 @@ def _cyrillic_cue(letters: Counter[str], cyrillic: int) -> str | None:
         and not any(letters[ch] for ch in _OTHER_TURKIC)
     ):
         return "kk"
-    if letters[_BELARUSIAN] or kazakh >= 0.01:
+    if guess not in _SLAVIC or letters[_BELARUSIAN] or kazakh >= 0.01:
         return None  # Belarusian shares і and ы; names or other Turkic: leave to the model
     ukrainian = sum(letters[ch] for ch in _UKRAINIAN)
     russian = sum(letters[ch] for ch in _RUSSIAN)

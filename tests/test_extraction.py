@@ -147,11 +147,14 @@ def test_koi8_r_page_decodes_with_or_without_a_declaration(charset):
     assert "Караганде" in result.title
 
 
-@pytest.mark.parametrize("charset", ["koi8-u", None])
-def test_koi8_u_page_keeps_ukrainian_letters(charset):
+@pytest.mark.parametrize(
+    ("codec", "charset"),
+    [("koi8_u", "koi8-u"), ("koi8_u", None), ("cp1251", None), ("cp866", None)],
+)
+def test_ukrainian_single_byte_pages_keep_their_letters(codec, charset):
     body = UK_PAGE.split("<body>")[1].split("</body>")[0]
     html = page(body, charset=charset, head="<title>Школи</title>")
-    result = extract(html.encode("koi8_u", errors="xmlcharrefreplace"))
+    result = extract(html.encode(codec, errors="xmlcharrefreplace"))
     assert result.text.split("\n")[0] == UK_PARAGRAPHS[0]
     assert "ї" in result.text and "є" in result.text
 
@@ -180,6 +183,8 @@ def test_decode_html_reads_xml_declaration_and_bom():
     xml = f'<?xml version="1.0" encoding="koi8-u"?><html><body>{text}</body></html>'
     assert text in decode_html(xml.encode("koi8_u"))
     assert decode_html(b"\xef\xbb\xbf<p>" + text.encode() + b"</p>") == f"<p>{text}</p>"
+    kazakh = "<p>Ұлттық банк базалық мөлшерлемені өзгеріссіз қалдырды, деп хабарлады банк.</p>"
+    assert decode_html(kazakh.encode("kz1048")) == kazakh  # Kazakh's own code page, guessed
 
 
 def json_ld_page(date: str) -> str:

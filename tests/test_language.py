@@ -117,3 +117,18 @@ def test_empty_or_letterless_text_is_undetermined(text):
 def test_detection_is_deterministic():
     text = UK_QUOTING_RU + "\n" + KK_LOANWORDS
     assert len({detect_language(text) for _ in range(5)}) == 1
+
+
+@pytest.mark.parametrize(
+    ("headline", "expected"),
+    [
+        # py3langid alone says Belarusian, then Bulgarian.
+        ("Тарифы на газ вырастут", "ru"),
+        ("Тарифи на газ зростуть", "uk"),
+        # ы is Kazakh as well: no Russian cue here.
+        ("Мектептер жабылды", "kk"),
+        ("Алматыда жаңа саябақ ашылды", "kk"),
+    ],
+)
+def test_short_headlines(headline, expected):
+    assert detect_language(headline) == expected
