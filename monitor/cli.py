@@ -98,6 +98,31 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     return analyze_inputs(args.inputs, as_json=args.json, narratives_path=args.narratives)
 
 
+def cmd_outlets_add(args: argparse.Namespace) -> int:
+    from monitor.onboarding import add_outlet
+
+    return add_outlet(
+        args.url, key=args.key, language=args.language, catalog_path=_catalog_path(args),
+        write=not args.dry_run,
+    )
+
+
+def cmd_outlets_check(args: argparse.Namespace) -> int:
+    from monitor.onboarding import check_outlet
+
+    return check_outlet(
+        args.key, catalog_path=_catalog_path(args), limit=args.limit,
+        narratives_path=args.narratives,
+    )
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    import importlib
+
+    # Benchmarks live in monitor/bench/<name>.py, each with run(args) -> exit code.
+    return importlib.import_module(f"monitor.bench.{args.bench_name}").run(args)
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from monitor.demo import run_demo
 
@@ -171,6 +196,22 @@ def build_parser() -> argparse.ArgumentParser:
     outlets_list = outlet_commands.add_parser("list", help="list the catalog's outlets")
     outlets_list.add_argument("--outlets", help="outlet catalog YAML (default: config/outlets.yaml)")
     outlets_list.set_defaults(func=cmd_outlets_list)
+    outlets_add = outlet_commands.add_parser(
+        "add", help="discover a site's feeds and sitemaps and write a catalog entry"
+    )
+    outlets_add.add_argument("url", help="the outlet's homepage")
+    outlets_add.add_argument("--key", help="catalog key (default: derived from the domain)")
+    outlets_add.add_argument("--language", help="ISO 639-1 code(s), comma-separated (default: detected)")
+    outlets_add.add_argument("--outlets", help="catalog YAML to add to (default: config/outlets.yaml)")
+    outlets_add.add_argument("--dry-run", action="store_true", help="print the entry, write nothing")
+    outlets_add.set_defaults(func=cmd_outlets_add)
+    outlets_check = outlet_commands.add_parser(
+        "check", help="fetch a few fresh articles of an outlet and show what would be stored"
+    )
+    outlets_check.add_argument("key", help="catalog key")
+    outlets_check.add_argument("--limit", type=int, default=3, help="articles to fetch (default 3)")
+    outlets_check.add_argument("--outlets", help="outlet catalog YAML (default: config/outlets.yaml)")
+    outlets_check.set_defaults(func=cmd_outlets_check)
 
     narratives = commands.add_parser("narratives", help="the narrative watchlist")
     narrative_commands = narratives.add_subparsers(
@@ -179,6 +220,26 @@ def build_parser() -> argparse.ArgumentParser:
     narrative_commands.add_parser("list", help="list watched narratives").set_defaults(
         func=cmd_narratives_list
     )
+
+    bench = commands.add_parser("bench", help="benchmarks that print their figure and reference")
+    bench_commands = bench.add_subparsers(dest="bench_name", required=True, metavar="BENCHMARK")
+    bench_extraction = bench_commands.add_parser(
+        "extraction", help="word-level F1 against ground truth, beside bare trafilatura"
+    )
+    bench_extraction.add_argument("--aeb", required=True, help="article-extraction-benchmark folder")
+    bench_extraction.add_argument("--pages", help="folder of Cyrillic pages with expected snippets")
+    bench_extraction.add_argument("--limit", type=int, help="only the first N pages")
+    bench_extraction.set_defaults(func=cmd_bench)
+    bench_language = bench_commands.add_parser(
+        "language", help="accuracy per language on the bundled labelled set"
+    )
+    bench_language.add_argument("--data", help="labelled set (default: the bundled one)")
+    bench_language.set_defaults(func=cmd_bench)
+    bench_feeds = bench_commands.add_parser(
+        "feeds", help="parse feeds in legacy encodings and check their Cyrillic titles"
+    )
+    bench_feeds.add_argument("dirs", nargs="+", metavar="DIR", help="folders of feed files")
+    bench_feeds.set_defaults(func=cmd_bench)
 
     status = commands.add_parser("status", help="last crawl run of every outlet")
     status.set_defaults(func=cmd_status)
