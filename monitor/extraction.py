@@ -11,21 +11,20 @@ from __future__ import annotations
 
 import codecs
 import gzip
-import json
 import logging
 import re
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone as dt_timezone
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urljoin
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import trafilatura
 from lxml.html import HtmlElement
 from trafilatura.settings import Extractor
 
 from monitor.boilerplate import clean_text
+from monitor.dates import published_at_from_page, zone_named
 
 LOGGER = logging.getLogger(__name__)
 
@@ -165,7 +164,7 @@ def extract(
     options: ExtractionOptions = DEFAULT_OPTIONS,
 ) -> Extracted:
     """Extract one article from a page; *timezone* (e.g. 'Europe/Kyiv') reads naive page dates."""
-    zone = _zone(timezone)
+    zone = zone_named(timezone)
     if isinstance(html, bytes):
         if html[:2] == b"\x1f\x8b":
             html = gzip.decompress(html)
@@ -189,7 +188,7 @@ def extract(
         title=title,
         text=text,
         author=document.author or None,
-        published_at=_published_at(tree, document.date, zone),
+        published_at=published_at_from_page(tree, document.date, zone),
         canonical_url=canonical,
         site_name=document.sitename or None,
     )
@@ -261,16 +260,6 @@ def _looks_like_headline(line: str) -> bool:
     return 2 <= len(line.split()) and len(line) <= 200 and line[-1] not in ".;:,…"
 
 
-def _zone(name: str | None) -> dt_timezone | ZoneInfo:
-    if name is None:
-        return dt_timezone.utc
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as err:
-        expected = "an IANA name such as 'Europe/Kyiv'"
-        raise ValueError(f"unknown timezone {name!r}; expected {expected}") from err
-
-
 def _canonical_url(tree: HtmlElement, url: str | None) -> str | None:
     """<link rel=canonical>, resolved against the page URL (trafilatura drops relative ones)."""
     for href in tree.xpath('//link[@rel="canonical"]/@href'):
@@ -278,89 +267,3 @@ def _canonical_url(tree: HtmlElement, url: str | None) -> str | None:
         if href:
             return urljoin(url, href) if url else (href if "://" in href else None)
     return None
-
-
-# --- publication time -------------------------------------------------------
-_ISO_DATETIME = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})"
-    r"(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:[.,]\d+)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?)?"
-)
-_META_DATE_XPATH = (
-    '//meta[@property="article:published_time" or @name="article:published_time"'
-    ' or @property="og:article:published_time" or @itemprop="datePublished"'
-    ' or @name="pubdate" or @name="publishdate" or @name="parsely-pub-date"'
-    ' or @name="sailthru.date" or @name="dc.date.issued" or @name="DC.date.issued"]/@content'
-    ' | //*[@itemprop="datePublished"]/@datetime'
-)
-_ARTICLE_TYPES = re.compile(r"Article|Posting|Report", re.I)
-
-
-def _published_at(
-    tree: HtmlElement, page_date: str | None, zone: dt_timezone | ZoneInfo
-) -> datetime | None:
-    """First candidate with a time of day, else the first date: the article's JSON-LD,
-    <meta>, other JSON-LD objects (a WebPage's date is the page's, not the story's), htmldate."""
-    articles, others = _json_ld_dates(tree)
-    candidates = [*articles, *tree.xpath(_META_DATE_XPATH), *others, page_date]
-    date_only = None
-    for value in candidates:
-        parsed = _parse_datetime(value, zone) if value else None
-        if parsed is None:
-            continue
-        moment, has_time = parsed
-        if has_time:
-            return moment
-        date_only = date_only or moment
-    return date_only
-
-
-def _json_ld_dates(tree: HtmlElement) -> tuple[list[str], list[str]]:
-    """datePublished values from JSON-LD: of article-typed objects, and of the others."""
-    preferred: list[str] = []
-    others: list[str] = []
-    for script in tree.xpath('//script[@type="application/ld+json"]/text()'):
-        try:
-            data = json.loads(script, strict=False)
-        except ValueError:
-            LOGGER.debug("skipping malformed JSON-LD block")
-            continue
-        stack = [data]
-        while stack:
-            item = stack.pop()
-            if isinstance(item, list):
-                stack.extend(reversed(item))
-            elif isinstance(item, dict):
-                value = item.get("datePublished")
-                if isinstance(value, str):
-                    kind = item.get("@type", "")
-                    kind = " ".join(kind) if isinstance(kind, list) else str(kind)
-                    is_article = _ARTICLE_TYPES.search(kind)
-                    (preferred if is_article else others).append(value)
-                stack.extend(v for v in item.values() if isinstance(v, (dict, list)))
-    return preferred, others
-
-
-def _parse_datetime(value: str, zone: dt_timezone | ZoneInfo) -> tuple[datetime, bool] | None:
-    """ISO 8601 text -> (aware UTC datetime, whether it had a time of day)."""
-    match = _ISO_DATETIME.search(value)
-    if match is None:
-        return None
-    year, month, day, hour, minute, second, offset = match.groups()
-    try:
-        moment = datetime(
-            int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0)
-        )
-    except ValueError:
-        return None
-    if offset:
-        if offset == "Z":
-            tzinfo = dt_timezone.utc
-        else:
-            sign = -1 if offset[0] == "-" else 1
-            digits = offset[1:].replace(":", "")
-            hours, minutes = int(digits[:2]), int(digits[2:] or 0)
-            tzinfo = dt_timezone(sign * timedelta(hours=hours, minutes=minutes))
-        moment = moment.replace(tzinfo=tzinfo)
-    else:
-        moment = moment.replace(tzinfo=zone)  # a naive page date is the outlet's local time
-    return moment.astimezone(dt_timezone.utc), hour is not None
