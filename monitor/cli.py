@@ -85,7 +85,8 @@ def cmd_status(args: argparse.Namespace) -> int:
 def cmd_digest(args: argparse.Namespace) -> int:
     from monitor.report import write_day_digest
 
-    day = args.date or datetime.now(ZoneInfo(_zone(args.timezone))).date()
+    zone = _zone(args.timezone)
+    day = args.date or datetime.now(ZoneInfo(zone)).date()
     out = Path(args.out) if args.out else Path(f"digest-{day.isoformat()}.{args.format}")
     digest = write_day_digest(args.database, day, args.timezone, args.format, out, args.narratives)
     print(f"{digest.flagged_articles} flagged article(s) on {day}; digest written to {out}")
