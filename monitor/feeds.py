@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import codecs
 import gzip
+import html
 import io
 import logging
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from html.entities import html5 as HTML5_ENTITIES
 from urllib.parse import urljoin
 
 from lxml import etree
@@ -16,6 +19,23 @@ from lxml import etree
 LOGGER = logging.getLogger(__name__)
 XML_DECLARED_ENCODING = re.compile(rb"^\s*<\?xml[^>]*encoding=[\"']([\w.:-]+)[\"']", re.IGNORECASE)
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
+_BOMS = (  # UTF-32 LE first: its BOM starts with UTF-16 LE's
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# Tried in this order when no declared encoding reads cleanly; ties go to the first.
+_CYRILLIC_CODECS = ("cp1251", "kz1048", "koi8_u", "koi8_r", "iso8859_5", "cp866")
+_CORE_LETTERS = frozenset("абвгдеёжзийклмнопрстуфхцчшщъыьэюяєіїґәғқңөұүһ")
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+# cp1251 read as Latin-1: whole words of accented Latin letters, which no Western language has.
+_LATIN1_WORD = re.compile("[\u00c0-\u00ff]{3,}")
+_XML_ENTITIES = frozenset({"amp", "lt", "gt", "quot", "apos"})
+_ENTITY = re.compile(r"&([A-Za-z][A-Za-z0-9]{1,31});")
+_TAG = re.compile(r"<[A-Za-z/!][^>]*>")
+_RDF_ABOUT = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about"
 
 
 @dataclass(frozen=True)
@@ -34,29 +54,94 @@ class Discovery:
     entries: tuple[FeedEntry, ...]
     sitemaps: tuple[str, ...] = ()
     kind: str = "unknown"
+    title: str | None = None  # the feed's own title (channel or Atom feed)
 
 
 class FeedError(ValueError):
     """The document is not a feed or sitemap we can read."""
 
 
+def decode_feed(body: bytes, declared_encoding: str | None = None) -> str:
+    """The document's text. A BOM decides; bytes that are valid UTF-8 are UTF-8 whatever is
+    declared (legacy Cyrillic text practically never is); else the first of the XML
+    declaration and the HTTP charset that decodes strictly without mojibake; else the
+    Cyrillic code page that reads best. Declarations lie both ways, in practice."""
+    for bom, codec in _BOMS:
+        if body.startswith(bom):
+            return body.decode(codec, errors="replace")
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    match = XML_DECLARED_ENCODING.match(body)
+    labels = (match.group(1).decode("ascii") if match else None, declared_encoding)
+    for label in filter(None, labels):
+        try:
+            codec = codecs.lookup(label).name
+        except LookupError:
+            LOGGER.warning("unknown charset %r declared; ignoring it", label)
+            continue
+        if codec.startswith("utf"):
+            continue  # UTF-8 failed above; UTF-16/32 without a BOM is a copy-paste leftover
+        try:
+            text = body.decode(codec)
+        except UnicodeDecodeError:
+            LOGGER.debug("document does not decode as declared %s", codec)
+            continue
+        if not _garbled(text):
+            return text
+        LOGGER.debug("document reads as mojibake in declared %s", codec)
+    sample = body[:65536]
+    best = max(_CYRILLIC_CODECS, key=lambda c: _cyrillic_score(sample.decode(c, "replace")))
+    LOGGER.debug("no declared charset fits the document (%s); guessed %s",
+                " / ".join(filter(None, labels)) or "none declared", best)
+    return body.decode(best, errors="replace")
+
+
+def _garbled(text: str) -> bool:
+    """Mojibake: Cyrillic that reads mostly as capitals and symbols (a wrong code page),
+    or cp1251 read as Latin-1."""
+    if _CYRILLIC.search(text):
+        return _cyrillic_score(text) < 0
+    return len(_LATIN1_WORD.findall(text, 0, 200_000)) >= 3
+
+
+def _cyrillic_score(text: str) -> int:
+    """Higher when text reads as uk/ru/kk: lower-case letters of those alphabets count for,
+    capitals (a wrong code page swaps the cases) and other non-ASCII characters against."""
+    score = 0
+    for char in text[:200_000]:
+        if char.isascii():
+            continue
+        if char in _CORE_LETTERS:
+            score += 1
+        elif char.lower() in _CORE_LETTERS:
+            score -= 1
+        elif char not in "«»—–…№\u00a0\u2019\u201c\u201d\u201e":
+            score -= 3  # box drawing, Latin-1 letters, U+FFFD
+    return score
+
+
+def _html_entity(match: re.Match[str]) -> str:
+    """An HTML entity (&laquo;) that XML does not define, as its character; lxml would drop it."""
+    name = match.group(1)
+    value = HTML5_ENTITIES.get(name + ";")
+    if name in _XML_ENTITIES or value is None:
+        return match.group(0)
+    return "".join(f"&#{ord(c)};" if c in "<&>" else c for c in value)
+
+
 def _parse_xml(body: bytes, declared_encoding: str | None) -> etree._Element:
     if body[:2] == b"\x1f\x8b":
         body = gzip.GzipFile(fileobj=io.BytesIO(body)).read(MAX_DOCUMENT_BYTES)
-    if not XML_DECLARED_ENCODING.match(body) and declared_encoding and not body.startswith(
-        (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
-    ):
-        # No XML declaration: the HTTP charset is the only word on the encoding
-        # (lxml would otherwise assume UTF-8 and garble windows-1251 feeds).
-        try:
-            body = body.decode(declared_encoding, errors="replace").encode("utf-8")
-        except LookupError:
-            LOGGER.warning("unknown charset %r; reading the document as UTF-8", declared_encoding)
+    text = _ENTITY.sub(_html_entity, decode_feed(body, declared_encoding))
+    # The text is decoded already: the parser's encoding overrides the declaration's.
     parser = etree.XMLParser(
-        recover=True, resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True
+        encoding="utf-8", recover=True, resolve_entities=False, no_network=True,
+        huge_tree=False, remove_comments=True,
     )
     try:
-        root = etree.fromstring(body, parser=parser)
+        root = etree.fromstring(text.encode("utf-8"), parser=parser)
     except (etree.XMLSyntaxError, ValueError) as exc:
         raise FeedError(f"not well-formed XML: {exc}") from exc
     if root is None:
@@ -70,9 +155,20 @@ def _local(tag: object) -> str:
 
 def _child_text(element: etree._Element, *names: str) -> str | None:
     for child in element:
-        if _local(child.tag) in names and child.text and child.text.strip():
-            return child.text.strip()
+        if _local(child.tag) in names:
+            text = "".join(child.itertext()).strip()
+            if text:
+                return text
     return None
+
+
+def _title(element: etree._Element | None) -> str | None:
+    """The element's <title> as plain text: feeds put HTML in titles (entities in CDATA,
+    double-escaped entities, Atom type="html"), and line breaks around CDATA."""
+    raw = _child_text(element, "title") if element is not None else None
+    if raw is None:
+        return None
+    return " ".join(_TAG.sub(" ", html.unescape(raw)).split()) or None
 
 
 def parse_date(value: str | None) -> datetime | None:
@@ -85,12 +181,12 @@ def parse_date(value: str | None) -> datetime | None:
         parsed = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):
         try:
-            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            parsed = datetime.fromisoformat(value)
         except ValueError:
             return None
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc)
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
 
 
 def _entry_link(item: etree._Element, base_url: str) -> str | None:
@@ -102,7 +198,7 @@ def _entry_link(item: etree._Element, base_url: str) -> str | None:
             return urljoin(base_url, href.strip())
         if child.text and child.text.strip():
             return urljoin(base_url, child.text.strip())
-    guid = _child_text(item, "guid", "id")
+    guid = _child_text(item, "guid", "id") or item.get(_RDF_ABOUT)  # RSS 1.0: rdf:about
     if guid and guid.startswith(("http://", "https://")):
         return guid
     return None
@@ -126,7 +222,7 @@ def parse_discovery(body: bytes, base_url: str, declared_encoding: str | None = 
             title, published = None, _child_text(url, "lastmod")
             for child in url:
                 if _local(child.tag) == "news":
-                    title = _child_text(child, "title")
+                    title = _title(child)
                     published = _child_text(child, "publication_date") or published
             entries.append(FeedEntry(urljoin(base_url, loc), title, parse_date(published)))
         return Discovery(tuple(entries), (), kind)
@@ -138,6 +234,8 @@ def parse_discovery(body: bytes, base_url: str, declared_encoding: str | None = 
             if not link:
                 continue
             published = _child_text(item, "pubdate", "published", "updated", "date", "issued")
-            entries.append(FeedEntry(link, _child_text(item, "title"), parse_date(published)))
-        return Discovery(tuple(entries), (), "atom" if kind == "feed" else "rss")
+            entries.append(FeedEntry(link, _title(item), parse_date(published)))
+        channel = next((el for el in root if _local(el.tag) == "channel"), root)
+        kind = "atom" if kind == "feed" else "rss"
+        return Discovery(tuple(entries), (), kind, _title(channel))
     raise FeedError(f"root element <{kind}> is neither a feed nor a sitemap")

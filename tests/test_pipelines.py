@@ -35,6 +35,7 @@ outlets:
     sources:
       feeds: [https://www.example.ua/rss/]
     article_url_pattern: '/articles/\\d+-'
+    founded: 2005
 """
 URL = "https://www.example.ua/articles/123-uriad-ukhvalyv-biudzhet.html"
 PARAGRAPHS = (
@@ -129,6 +130,27 @@ def test_feed_date_and_title_stand_in_when_the_page_has_none(crawler):
     assert result.extracted.published_at == FEED_DATE
     assert result.extracted.title == "Заголовок з фіду"
     assert result.extracted.text.startswith(PARAGRAPHS[0])
+
+
+@pytest.mark.parametrize("page_date", [
+    "2001-05-14T10:00:00+03:00",  # before the outlet was founded (2005)
+    "2099-05-14T10:00:00+03:00",  # in the future
+])
+def test_unbelievable_page_date_gives_way_to_the_feeds(crawler, page_date):
+    head = f'<meta property="article:published_time" content="{page_date}">'
+    result = ExtractionPipeline.from_crawler(crawler).process_item(
+        item(page(*PARAGRAPHS, head=head), feed_published_at=FEED_DATE)
+    )
+    assert result.extracted.published_at == FEED_DATE
+
+
+def test_date_only_page_takes_the_feeds_time_of_the_same_day(crawler):
+    head = '<meta property="article:published_time" content="2024-05-14">'
+    feed_time = datetime(2024, 5, 14, 6, 45, tzinfo=timezone.utc)  # 09:45 in Kyiv
+    result = ExtractionPipeline.from_crawler(crawler).process_item(
+        item(page(*PARAGRAPHS, head=head), feed_published_at=feed_time)
+    )
+    assert result.extracted.published_at == feed_time
 
 
 def test_empty_page_is_dropped_and_recorded_as_extraction_failure(crawler):
