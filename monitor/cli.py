@@ -72,7 +72,11 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     for key in keys:
         catalog.get(key)  # unknown keys fail before anything starts
     LOGGER.info("crawling %d outlet(s): %s", len(keys), ", ".join(keys))
-    run_crawl(keys, catalog_path=_catalog_path(args), database_url=args.database)
+    overrides = None
+    if args.max_articles is not None:
+        overrides = {"CRAWL_MAX_ARTICLES_PER_RUN": args.max_articles}
+    run_crawl(keys, catalog_path=_catalog_path(args), database_url=args.database,
+              overrides=overrides)
     return print_run_summary(args.database, keys)
 
 
@@ -103,7 +107,8 @@ def cmd_outlets_add(args: argparse.Namespace) -> int:
     from monitor.onboarding import add_outlet
 
     return add_outlet(
-        args.url, key=args.key, language=args.language, catalog_path=_catalog_path(args),
+        args.url, key=args.key, language=args.language, country=args.country,
+        catalog_path=_catalog_path(args),
         write=not args.dry_run,
     )
 
@@ -176,6 +181,8 @@ def build_parser() -> argparse.ArgumentParser:
     crawl = commands.add_parser("crawl", help="crawl outlets now (all, or the KEYs given)")
     crawl.add_argument("keys", nargs="*", metavar="KEY", help="outlet keys (default: all)")
     crawl.add_argument("--outlets", help="outlet catalog YAML (default: config/outlets.yaml)")
+    crawl.add_argument("--max-articles", type=int, metavar="N",
+                       help="download at most N articles per outlet in this run (default: 300)")
     crawl.set_defaults(func=cmd_crawl)
 
     digest = commands.add_parser("digest", help="write the digest of one day's flagged articles")
@@ -203,6 +210,7 @@ def build_parser() -> argparse.ArgumentParser:
     outlets_add.add_argument("url", help="the outlet's homepage")
     outlets_add.add_argument("--key", help="catalog key (default: derived from the domain)")
     outlets_add.add_argument("--language", help="ISO 639-1 code(s), comma-separated (default: detected)")
+    outlets_add.add_argument("--country", help="ISO 3166 code, e.g. UA or KZ (default: from the domain)")
     outlets_add.add_argument("--outlets", help="catalog YAML to add to (default: config/outlets.yaml)")
     outlets_add.add_argument("--dry-run", action="store_true", help="print the entry, write nothing")
     outlets_add.set_defaults(func=cmd_outlets_add)
