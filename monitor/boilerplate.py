@@ -5,6 +5,7 @@ channel promos, photo credits, bylines and the "latest news" rail that many
 outlets render right after the body. The rules below are keyed to the *shape*
 of such lines (a label, a call to action plus a platform, a date grammar), not
 to one outlet's wording, so that new templates are handled without new code.
+The word lists and line shapes are in monitor/boilerplate_patterns.py.
 """
 
 from __future__ import annotations
@@ -14,154 +15,11 @@ import logging
 import re
 import unicodedata
 
+from monitor import boilerplate_patterns as P
+
 LOGGER = logging.getLogger(__name__)
 
 __all__ = ["clean_text", "fold_homoglyphs"]
-
-# Any Cyrillic capital, including the Ukrainian and Kazakh letters.
-_UP = "A-ZА-ЯЁЄІЇҐӘҒҚҢӨҰҮҺЎ"
-_LOW = "a-zа-яёєіїґәғқңөұүһў"
-_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060\ufeff]")
-_SPACES = re.compile(r"[^\S\n]+")
-# A letters-only word in which a Latin and a Cyrillic letter touch.
-_MIXED_WORD = re.compile(r"[^\W\d_]*(?:[a-zA-Z][\u0400-\u04ff]|[\u0400-\u04ff][a-zA-Z])[^\W\d_]*")
-_CYRILLIC = re.compile("[\u0400-\u04ff]")
-# Letters that look the same in both scripts; promo spammers and careless
-# typists mix them ("Підписуйтеcь" with a Latin c).
-_LATIN_TWINS = "AaBCcEeHIiKkMOoPpTXxYyj"
-_CYRILLIC_TWINS = "АаВСсЕеНІіКкМОоРрТХхУуј"
-_TO_CYRILLIC = str.maketrans(_LATIN_TWINS, _CYRILLIC_TWINS)
-_TO_LATIN = str.maketrans(_CYRILLIC_TWINS, _LATIN_TWINS)
-
-# --- "read also" labels -----------------------------------------------------
-# Strong labels never open a news sentence; weak ones ("По теме", "Оқи") only
-# count when a colon/dash follows, the label stands alone, or a capitalised
-# headline follows it (a sentence would continue in lower case).
-_READ_ALSO_STRONG = (
-    r"(?:читайте|дивіться|смотрите|загляньте|тағы)\s+(?:також|также|теж|ещ[её]|ще|більше|оқыңыз)"
-    r"|(?:також|также)\s+(?:читайте|дивіться|смотрите)|сондай-ақ\s+оқыңыз|оқи\s+отырыңыз"
-    r"|read\s+(?:also|more)|also\s+read|see\s+also|you\s+may\s+also\s+like"
-    r"|вас\s+може\s+зацікавити|вас\s+может\s+заинтересовать|рекомендуємо\s+прочитати"
-    r"|рекомендуем\s+прочитать|більше\s+за\s+темою|новини\s+за\s+темою|новости\s+по\s+теме"
-)
-_READ_ALSO_WEAK = (
-    r"по\s+темі|по\s+теме|за\s+темою|оқи|оқыңыз|тағы\s+қараңыз|қараңыз|читайте|дивіться"
-    r"|смотрите|related|recommended|рекомендуємо|рекомендуем|read|watch"
-)
-_READ_ALSO = re.compile(
-    rf"^[^\w«\"“]*(?:(?P<strong>{_READ_ALSO_STRONG})|(?P<weak>{_READ_ALSO_WEAK}))(?!\w)"
-    rf"(?P<sep>\s*[:—–>→-]+)?\s*(?P<rest>.*)$",
-)
-# A line that is only a rail's caption ("Більше новин", "Новости партнеров") works
-# like a bare "Читайте також:": it goes, and so do the headlines listed under it.
-_RAIL_CAPTION = re.compile(
-    r"^\W*(?:(?:(?:більше|ще|інші|останні|головні|популярні|свіжі|больше|ещ[её]|другие|последние"
-    r"|главные|популярные|свежие|соңғы|басқа|тағы|more|latest|related|top|other|popular)\s+)?"
-    r"(?:новини|новин|новости|новостей|жаңалықтар|news|stories|articles)"
-    r"(?:\s+(?:за\s+темою|по\s+теме|партнерів|партнеров|дня|тижня|недели))?"
-    r"|популярне|популярное|найпопулярніше|самое\s+читаемое|вибір\s+редакції|выбор\s+редакции"
-    r"|головне\s+за\s+день|главное\s+за\s+день|editor'?s\s+picks|most\s+read|trending)\W*$"
-)
-
-# --- channel promos ---------------------------------------------------------
-_PLATFORM = re.compile(
-    r"telegram|телеграм|t\.me/|viber|вайбер|whatsapp|ватсап|вотсап|youtube|ютуб|facebook|фейсбук"
-    r"|instagram|инстаграм|інстаграм|tiktok|т[іи]кток|twitter|тв[іи]ттер|threads|google\s+news"
-    r"|дзен|вконтакте|\bканал|\bарна(?!й)|соцмереж|соцсет|newsletter|розсилк|рассылк",
-)
-_CALL_TO_ACTION = re.compile(
-    r"\b(?:підписуй(?:те)?с[ья]|підпиш[іи](?:ться|сь)|приєднуй(?:те)?с[ья]|долучай(?:те)?с[ья]"
-    r"|подписыва(?:йтесь|йтеся|йся)|подпиш(?:итесь|ись)|присоединя(?:йтесь|йтеся|йся)"
-    r"|(?:стежте|слідкуйте|следите|читайте|шукайте|ищите|дивіться|смотрите)\s+(?:за\s+)?"
-    r"на(?:с|ми)\b|(?:стежте|слідкуйте|следите)\s+за\s+(?:новинами|новостями|подіями|событиями)"
-    r"|жазыл(?:ыңыз|ыңдар|ып)|қосыл(?:ыңыз|ыңдар)|бізді|subscribe|follow\s+(?:us|our)"
-    r"|join\s+(?:us|our)|find\s+us"
-    r"|stay\s+(?:tuned|updated|informed))"
-    r"|\b(?:наш(?:ому|ем|ого|ей|ій|их|у|а|ім)?|our|біздің)\b"
-    r"|(?:арна|парақша|канал|аккаунт|сайт)[ыі]?мыз"
-    r"|\b(?:більше|всі|усі|головні|оперативні)\s+новин"
-    r"|\b(?:больше|все|главные|оперативные)\s+новост"
-    r"|\bmore\s+news|\blatest\s+news",
-)
-# «Підписуйтесь на наш канал», — закликав блогер: a quoted call is news.
-_ATTRIBUTED_QUOTE = re.compile(r"[»”\"]\s*,?\s*[—–-]\s*\w")
-_PLATFORM_ONLY = re.compile(
-    rf"^(?:(?:{_PLATFORM.pattern}|x|поділитися|поделиться|бөлісу|share|копіювати посилання)"
-    r"[\s|,•·/]*)+$",
-)
-
-# --- credits, site chrome ---------------------------------------------------
-_CREDIT = re.compile(
-    r"^[(\[]?\s*(?:(?:ілюстративне|иллюстративное|архівне|архивное|головне|главное|джерело|источник"
-    r"|автор)\s+)?"
-    r"(?:фото(?:графія|графия)?|відео|видео|сурет(?:тер)?|бейне|photo(?:graph)?s?|image|picture"
-    r"|video|illustration|credit|ілюстрація|иллюстрация|колаж|коллаж|інфографіка|инфографика"
-    r"|скріншот|скриншот|кадр\s+(?:з|из)\s+(?:відео|видео)|getty\s+images)"
-    r"(?:\s*/\s*(?:відео|видео|video))?"
-    r"(?:\s+(?:ілюстративне|иллюстративное|illustrative|для\s+ілюстрації|для\s+иллюстрации"
-    r"|з\s+відкритих\s+джерел|из\s+открытых\s+источников|з\s+соцмереж|из\s+соцсетей"
-    r"|ашық\s+дереккөздерден|credit))?"
-    r"(?:\s*(?P<sep>[:©|.]|[—–-]\s|\s(?:by|via|автора)\s)\s*(?P<rest>.*)|\s*[)\]]?\s*)$",
-)
-_CHROME = re.compile(
-    r"^(?:реклама|advertisement|жарнама|ad|поділитися|поделиться|share|бөлісу|коментарі"
-    r"|комментарии|comments|пікірлер)\W*$"
-    r"|ctrl\s*\+\s*enter"  # "Помітили помилку? Виділіть її та натисніть Ctrl+Enter"
-    r"|^(?:теги|тэги|мітки|теґи|tags|тегтер|ключові слова|ключевые слова)\s*[:—]"
-    r"|всі права захищені|усі права захищені|все права защищены|барлық құқықтар қорғалған"
-    r"|all rights reserved|^copyright\b|^©|^\(c\)\s",
-)
-_COOKIE = re.compile(r"cookie|куки|кукі")
-_COOKIE_VERB = re.compile(r"використову|использу|\buse\b|қолдан|погоджу|соглаша|agree|accept")
-_AUTHOR = re.compile(
-    rf"^(?:(?:автор(?:ка|и|ы)?|авторы|author|текст|редактор(?:ка)?|editor)"
-    rf"(?:\s+(?:матеріалу|материала|статті|статьи|тексту|текста))?\s*[:—–-]\s*"
-    rf"|by\s+(?-i:(?=[{_UP}])))[\w'’. -]{{2,60}}(?:,\s*[\w'’. -]{{2,60}})*$",
-    re.I,
-)
-# "Ігор ПетрукНовини": a name glued to a section label by a lost separator.
-_GLUED_BYLINE = re.compile(
-    rf"^(?:[{_UP}][{_LOW}'’-]+\s+){{1,3}}[{_UP}][{_LOW}'’-]*[{_LOW}](?P<tail>[{_UP}][{_LOW}'’-]+"
-    rf"(?:\s+[{_UP}{_LOW}][{_LOW}'’-]+){{0,2}})$"
-)
-_LATIN_SECTIONS = frozenset(
-    "news politics world business economy society sport sports culture opinion analysis war "
-    "tech technology health science life ukraine kazakhstan russia".split()
-)
-
-# --- dates and times, for "latest news" rails --------------------------------
-_MONTH = (
-    r"(?:січ(?:ня|ень)?|лют(?:ого|ий)?|берез(?:ня|ень)|бер|квіт(?:ня|ень)|кві|трав(?:ня|ень)|тра"
-    r"|черв(?:ня|ень)|чер|лип(?:ня|ень)?|серп(?:ня|ень)|сер|верес(?:ня|ень)|вер|жовт(?:ня|ень)|жов"
-    r"|листопад(?:а)?|лис|груд(?:ня|ень)|гру|январ[яь]|янв|феврал[яь]|фев|марта?|мар|апрел[яь]|апр"
-    r"|ма[йя]|июн[яь]?|июл[яь]?|августа?|авг|сентябр[яь]|сент?|октябр[яь]|окт|ноябр[яь]|ноя"
-    r"|декабр[яь]|дек|(?:қаңтар|қаң|ақпан|ақп|наурыз|нау|сәуір|сәу|мамыр|мам|маусым|мау|шілде|шіл"
-    r"|тамыз|там|қыркүйек|қыр|қазан|қаз|қараша|қар|желтоқсан|жел)(?:да|де|ның|нің|ы|і)?"
-    r"|january|jan|february|feb|march|mar|april|apr|may|june|jun|july|jul|august|aug|september"
-    r"|sept?|october|oct|november|nov|december|dec)\.?(?!\w)"
-)
-_WEEKDAY = (
-    r"понеділ\w*|вівтор\w*|серед[аи]|четвер\w*|п'ятниц\w*|субот\w*|неділ\w*|понедельник|вторник"
-    r"|среда|четверг|пятниц\w*|суббот\w*|воскресень\w*|дүйсенбі|сейсенбі|сәрсенбі|бейсенбі|жұма"
-    r"|сенбі|жексенбі|(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?"
-)
-_TS_TOKEN = (
-    rf"\d{{1,2}}[:.]\d{{2}}(?::\d{{2}})?(?:\s*[ap]\.?m\.?)?|\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}}"
-    rf"|\d{{4}}-\d{{2}}-\d{{2}}"
-    rf"|\d{{1,2}}\s+{_MONTH}(?:\s*,?\s*\d{{4}})?|{_MONTH}\s+\d{{1,2}}(?:,?\s+\d{{4}})?"
-    r"|(?:19|20)\d\d"
-    rf"|сьогодні|вчора|позавчора|сегодня|вчера|позавчера|бүгін|кеше|today|yesterday|{_WEEKDAY}"
-    r"|\d+\s+(?:хв|хвилин[аиу]?|годин[аиу]?|год|мин|минут[аы]?|час(?:а|ов)?|сағат|min|minutes?"
-    r"|hours?|h|days?|день|дн(?:і|ів|я|ей)|доби|күн)\.?\s+(?:тому|назад|бұрын|ago)"
-    r"|(?:р|г|року|года|ж|жыл|жылы|сағ)\.?|[ову]|at"
-)
-_TS_SEP = r"[\s,|/•·—–.-]*"
-_TS_RUN = rf"(?:{_TS_TOKEN})(?!\w)(?:{_TS_SEP}(?:{_TS_TOKEN})(?!\w))*"
-_PURE_TS = re.compile(rf"^\W*{_TS_RUN}[\s.,]*$")
-_TS_PREFIX = re.compile(rf"^\W*{_TS_RUN}\s*[|•·—–:-]?\s*(?=[\w«\"“])")
-_TS_SUFFIX = re.compile(rf"(?<=\w|[»\"”?!])\s*[|•·—–-]?\s*{_TS_RUN}[\s.]*$")
-_DIGIT = re.compile(r"\d")
-_SENTENCE_END = ".;:,…"
 
 
 def fold_homoglyphs(text: str) -> str:
@@ -170,9 +28,9 @@ def fold_homoglyphs(text: str) -> str:
     def fold(match: re.Match[str]) -> str:
         word = match.group()
         latin = sum(ch.isascii() for ch in word)
-        return word.translate(_TO_CYRILLIC if 2 * latin <= len(word) else _TO_LATIN)
+        return word.translate(P.TO_CYRILLIC if 2 * latin <= len(word) else P.TO_LATIN)
 
-    return _MIXED_WORD.sub(fold, text)
+    return P.MIXED_WORD.sub(fold, text)
 
 
 def clean_text(text: str, title: str | None = None) -> str:
@@ -194,8 +52,8 @@ def clean_text(text: str, title: str | None = None) -> str:
 
 
 def _normalise_line(line: str) -> str:
-    line = _INVISIBLE.sub("", unicodedata.normalize("NFC", line))
-    return _SPACES.sub(" ", line).strip()
+    line = P.INVISIBLE.sub("", unicodedata.normalize("NFC", line))
+    return P.SPACES.sub(" ", line).strip()
 
 
 @functools.lru_cache(maxsize=4096)
@@ -221,9 +79,9 @@ def _drop_labelled_lines(lines: list[str]) -> list[str]:
 def _read_also(line: str) -> bool | None:
     """None if not a read-also line, else whether the label stands alone on its line."""
     key = _key(line)
-    if _RAIL_CAPTION.match(key):
+    if P.RAIL_CAPTION.match(key):
         return True
-    match = _READ_ALSO.match(key)
+    match = P.READ_ALSO.match(key)
     if match is None or len(key) > 300:
         return None
     rest = match["rest"]
@@ -238,18 +96,25 @@ def _read_also(line: str) -> bool | None:
 
 def _is_promo(line: str) -> bool:
     key = _key(line)
-    if len(key) > 300 or not _PLATFORM.search(key):
+    if len(key) > 300 or not P.PLATFORM.search(key):
         return False
-    if _PLATFORM_ONLY.match(key):
+    if P.PLATFORM_ONLY.match(key):
         return True
-    return bool(_CALL_TO_ACTION.search(key)) and not _ATTRIBUTED_QUOTE.search(key)
+    addressed = P.CALL_TO_ACTION.search(key) or (
+        len(key) <= 200
+        and (P.ADDRESS_START.search(key) or P.ADDRESS_END.search(key))
+        and not P.ATTRIBUTION.search(key)
+    )
+    return bool(addressed) and not P.ATTRIBUTED_QUOTE.search(key)
 
 
 def _is_credit(line: str) -> bool:
     key = _key(line)
     if len(key) > 160:
         return False
-    match = _CREDIT.match(key)
+    if P.STAFF_CREDIT.search(key):
+        return True
+    match = P.CREDIT.match(key)
     if match is None:
         return False
     rest = match["rest"]
@@ -262,49 +127,66 @@ def _is_credit(line: str) -> bool:
 
 def _is_chrome(line: str) -> bool:
     key = _key(line)
-    if len(key) <= 200 and _CHROME.search(key):
+    if len(key) <= 200 and P.CHROME.search(key):
         return True
-    return len(key) <= 300 and bool(_COOKIE.search(key)) and bool(_COOKIE_VERB.search(key))
+    if len(key) <= 160 and (
+        P.SHARE.search(key) or (P.EMAIL.search(key) and P.CONTACT_VERB.search(key))
+    ):
+        return True
+    return len(key) <= 300 and bool(P.COOKIE.search(key)) and bool(P.COOKIE_VERB.search(key))
 
 
 def _is_byline(line: str) -> bool:
     """A bare "Автор: ..." line or a name glued to a section label ("Ігор ПетрукНовини")."""
     if len(line) > 80:
         return False
-    if _AUTHOR.match(line):
+    if P.AUTHOR.match(line):
         return True
-    match = _GLUED_BYLINE.match(line)
+    match = P.GLUED_BYLINE.match(line)
     if match is None:
         return False
     tail = match["tail"]
     # Cyrillic camel case does not occur in prose; Latin does (McCain, YouTube).
-    return bool(_CYRILLIC.match(tail)) or tail.split()[0].lower() in _LATIN_SECTIONS
+    return bool(P.CYRILLIC.match(tail)) or tail.split()[0].lower() in P.LATIN_SECTIONS
 
 
 def _is_timestamp(line: str) -> bool:
-    return len(line) <= 60 and bool(_DIGIT.search(line)) and bool(_PURE_TS.match(_key(line)))
+    """A date or time alone on its line, possibly behind a label ("Оновлено: 14:20")."""
+    if len(line) > 60 or not P.DIGIT.search(line):
+        return False
+    key = _key(line)
+    return bool(P.PURE_TS.match(key) or P.PURE_TS.match(P.DATELINE_LABEL.sub("", key, count=1)))
+
 
 
 def _headline_like(line: str, max_len: int = 200) -> bool:
     """Short line without a closing full stop: how headlines in lists look."""
     return (
         3 <= len(line) <= max_len
-        and line[-1] not in _SENTENCE_END
+        and line[-1] not in P.SENTENCE_END
         and " " in line
         and not _is_timestamp(line)
     )
 
 
+def _pins_a_moment(stamp: str) -> bool:
+    """A time of day, a full date or a relative time; not a bare day and month, nor a year."""
+    return bool(P.MOMENT.search(stamp)) or bool(P.YEAR.search(stamp) and P.MONTH_WORD.search(stamp))
+
+
 def _timestamped_headline(line: str) -> bool:
-    """'14:15 Headline' or 'Headline 18.10.2025' with a headline-like remainder."""
-    if len(line) > 260 or not _DIGIT.search(line):
+    """'14:15 Headline' or 'Headline 18.10.2025' with a headline-like remainder.
+
+    The stamp must pin a moment: "24 лютого – ..." or "June 9 – Tampa" lines are a
+    chronology or a tour schedule, which are content."""
+    if len(line) > 260 or not P.DIGIT.search(line):
         return False
     key = _key(line)
-    for pattern in (_TS_PREFIX, _TS_SUFFIX):
+    for pattern in (P.TS_PREFIX, P.TS_SUFFIX):
         match = pattern.search(key)
-        if match and _DIGIT.search(match.group()):
-            if _headline_like((key[: match.start()] + key[match.end() :]).strip()):
-                return True
+        rest = (key[: match.start()] + key[match.end() :]).strip() if match else ""
+        if match and _pins_a_moment(match.group()) and _headline_like(rest):
+            return True
     return False
 
 
@@ -382,18 +264,25 @@ def _untimed_rail_start(lines: list[str]) -> int | None:
 
 def _caption(line: str) -> bool:
     """A rail's caption ("Останні новини", "Новини партнерів"): short, unpunctuated."""
-    return len(line) <= 50 and len(line.split()) <= 5 and line[-1] not in _SENTENCE_END + "!?»"
+    return len(line) <= 50 and len(line.split()) <= 5 and line[-1] not in P.SENTENCE_END + "!?»"
 
 
 def _rail_headline(line: str) -> bool:
-    """Capitalised, 3+ words: a bulleted item ("- ...") is a real list, not a rail."""
+    """Capitalised, 3+ words: a bulleted item ("- ...") is a real list, not a rail, and
+    a line opened by a date ("9 червня – Київ") is a schedule or a chronology."""
     first = line[0]
     return (
         _headline_like(line, 140)
         and len(line.split()) >= 3
         and (first.isupper() or first.isdigit() or first in "«\"“")
         and line[-1] not in "!…"
+        and not _opens_with_date(line)
     )
+
+
+def _opens_with_date(line: str) -> bool:
+    match = P.TS_PREFIX.match(_key(line))
+    return match is not None and bool(P.DIGIT.search(match.group()))
 
 
 def _words(line: str) -> tuple[str, ...]:
@@ -409,17 +298,33 @@ def _near(a: tuple[str, ...], b: tuple[str, ...], set_a: set[str], set_b: set[st
 
 
 def _drop_repeats(lines: list[str]) -> list[str]:
-    """Keep the first occurrence of each (near-)identical paragraph of four or more words."""
-    kept: list[str] = []
-    exact: set[tuple[str, ...]] = set()
-    earlier: list[tuple[tuple[str, ...], set[str]]] = []
-    for line in lines:
-        words = _words(line)
-        if len(words) >= 4:
-            word_set = set(words)
-            if words in exact or any(_near(words, w, word_set, s) for w, s in earlier):
-                continue
-            exact.add(words)
-            earlier.append((words, word_set))
-        kept.append(line)
-    return kept
+    """Drop paragraphs printed twice: right after themselves, or as part of a repeated block.
+
+    A teaser list or a whole body rendered twice repeats as a run of consecutive
+    paragraphs; a lone repeat further down is deliberate (an interview's recurring
+    question, a recipe step), and so are repeated list items and table rows.
+    """
+    positions = [i for i, line in enumerate(lines) if not P.STRUCTURED.match(line)]
+    words = [_words(lines[i]) for i in positions]
+    word_sets = [set(w) for w in words]
+    first_seen: dict[tuple[str, ...], int] = {}
+    repeats: list[set[int]] = []  # per position: the earlier positions it repeats
+    for p, (w, s) in enumerate(zip(words, word_sets)):
+        same: set[int] = set()
+        if len(w) >= 4:
+            if w in first_seen:
+                same.add(first_seen[w])
+            same.update(q for q in range(p) if len(words[q]) >= 8 and _near(w, words[q], s, word_sets[q]))
+            first_seen.setdefault(w, p)
+        repeats.append(same)
+    dropped = {
+        positions[p]
+        for p, same in enumerate(repeats)
+        if any(
+            q == p - 1
+            or (p > 0 and q - 1 in repeats[p - 1])
+            or (p + 1 < len(repeats) and q + 1 in repeats[p + 1])
+            for q in same
+        )
+    }
+    return [line for i, line in enumerate(lines) if i not in dropped]

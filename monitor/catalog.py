@@ -15,13 +15,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 from urllib.parse import urlsplit
 
 import yaml
 from pydantic import (AfterValidator, BaseModel, ConfigDict, StrictInt, ValidationError,
                       model_validator)
 from pydantic_core import InitErrorDetails, PydanticCustomError
+
+if TYPE_CHECKING:
+    from monitor.extraction import ExtractionOverrides
 
 LOGGER = logging.getLogger(__name__)
 
@@ -100,6 +103,35 @@ class Sources(_Frozen):
     listings: tuple[HttpUrl, ...] = ()  # HTML section pages
 
 
+def _check_selector(value: str) -> str:
+    # monitor.extraction (trafilatura) is imported only for catalogs that use selectors.
+    from monitor.extraction import selector_xpath
+
+    try:
+        selector_xpath(value)
+    except ValueError as exc:
+        raise PydanticCustomError("catalog", str(exc)) from None
+    return value
+
+
+Selector = Annotated[str, AfterValidator(_check_selector)]
+
+
+class ExtractionRules(_Frozen):
+    """Per-outlet extraction overrides, for the rare outlet the generic path gets wrong.
+    A selector is CSS, or XPath when it starts with '/' or '(' (see docs/extraction.md)."""
+
+    drop: tuple[Selector, ...] = ()  # elements removed before extraction
+    body: Selector | None = None  # the element holding the article body
+    date: Selector | None = None  # the element showing the publication date
+
+    def overrides(self) -> ExtractionOverrides:
+        """These rules as the `overrides` argument of monitor.extraction.extract()."""
+        from monitor.extraction import ExtractionOverrides
+
+        return ExtractionOverrides(drop=self.drop, body=self.body, date=self.date)
+
+
 class Outlet(_Frozen):
     """One catalog entry: a news outlet and how to crawl it."""
 
@@ -114,6 +146,7 @@ class Outlet(_Frozen):
     crawl_interval: Minutes = 60
     founded: Year | None = None
     notes: str | None = None
+    extraction: ExtractionRules | None = None
 
     @model_validator(mode="after")
     def _check_urls(self) -> Outlet:
@@ -151,6 +184,10 @@ class Outlet(_Frozen):
     def is_article_url(self, url: str) -> bool:
         """True if url belongs to this outlet and matches its article_url_pattern."""
         return self.allows(url) and self.article_regex.search(url) is not None
+
+    def extraction_overrides(self) -> ExtractionOverrides:
+        """The `extraction:` rules as extract()'s `overrides` argument (empty ones if none)."""
+        return (self.extraction or ExtractionRules()).overrides()
 
     def source_urls(self) -> tuple[str, ...]:
         """All discovery URLs: feeds, news sitemaps, sitemaps, then listings."""
@@ -244,7 +281,8 @@ def _explain(error: dict) -> str:
     if kind == "missing":
         return "required field is missing"
     if kind == "extra_forbidden":
-        model = Sources if "sources" in loc else Outlet if len(loc) > 2 else _CatalogFile
+        model = (Sources if "sources" in loc else ExtractionRules if "extraction" in loc
+                 else Outlet if len(loc) > 2 else _CatalogFile)
         return f"unknown field; expected one of: {', '.join(model.model_fields)}"
     if kind == "catalog":
         return error["msg"]

@@ -5,37 +5,48 @@ and can read a short windows-1251 page as KOI8 or Latin-1. The page is parsed
 once; trafilatura works on a copy of that tree and the publication time is then
 read from the same tree (JSON-LD / article:published_time carry the time of day,
 trafilatura's own date usually only the day).
+
+The body is trafilatura's precision-mode pick (re-checked against the balanced mode
+when short), opened by the standfirst under the headline, then cleaned by
+monitor.boilerplate; an outlet's overrides can drop elements, pick the body or the
+date by selector. docs/extraction.md has the benchmark behind each choice.
 """
 
 from __future__ import annotations
 
-import codecs
+import copy
+import functools
 import gzip
 import logging
 import re
-from collections import Counter
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, tzinfo
 from pathlib import Path
 from urllib.parse import urljoin
 
+import dateparser
 import trafilatura
+from cssselect import HTMLTranslator, SelectorError
+from lxml import etree
 from lxml.html import HtmlElement
 from trafilatura.settings import Extractor
 
 from monitor.boilerplate import clean_text
-from monitor.dates import published_at_from_page, zone_named
+from monitor.encodings import decode_html
+from monitor.dates import as_utc, published_at_from_page, zone_named
 
 LOGGER = logging.getLogger(__name__)
 
 __all__ = [
+    "Extracted",
     "ExtractionFailed",
     "ExtractionOptions",
-    "Extracted",
+    "ExtractionOverrides",
     "decode_html",
     "extract",
     "extract_path",
     "extract_text",
+    "selector_xpath",
 ]
 
 
@@ -65,7 +76,12 @@ class ExtractionOptions:
     """The knobs of one extraction, bundled instead of trafilatura's 25 keywords."""
 
     min_text_chars: int = 100  # shorter bodies are teasers or error pages, not articles
-    favor_precision: bool = False
+    # trafilatura's precision mode first: it prunes link-dense rails, subscription
+    # forms and related-story lists that the balanced mode keeps (docs/extraction.md).
+    favor_precision: bool = True
+    # A precision-mode body under this many words may be a wrongly pruned page: the
+    # balanced mode is run too and wins when precision kept under half its words.
+    recheck_below_words: int = 100
     include_tables: bool = True
     # Fallback date search in the visible text (htmldate) when the markup has none.
     extensive_date_search: bool = True
@@ -73,86 +89,41 @@ class ExtractionOptions:
 
 DEFAULT_OPTIONS = ExtractionOptions()
 
+
+@dataclass(frozen=True)
+class ExtractionOverrides:
+    """One outlet's fixes for pages the generic path gets wrong (catalog key `extraction:`).
+
+    A selector is CSS, or XPath when it starts with '/' or '('.
+    """
+
+    drop: tuple[str, ...] = ()  # elements removed from the page before anything else
+    body: str | None = None  # the element(s) holding the body, taken instead of trafilatura's pick
+    date: str | None = None  # an element whose @datetime, @content or text is the publication time
+
+
+NO_OVERRIDES = ExtractionOverrides()
+
 # --- decoding ---------------------------------------------------------------
-_BOMS = (
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
-_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']?([\w.:-]+)""", re.I)
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.I)
-# Cyrillic in a single-byte code page is a run of high bytes in every word;
-# Western European text has at most an isolated accented letter.
-_HIGH_BYTE_WORD = re.compile(rb"[\x80-\xff]{3,}")
-_CYRILLIC_CODECS = ("cp1251", "koi8_u", "kz1048", "iso8859_5", "cp866")
-# Browsers read these labels as windows-1252 (WHATWG encoding standard).
-_WESTERN_CODECS = frozenset({"ascii", "iso8859-1", "cp1252"})
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
-_CORE_LETTERS = frozenset("абвгдеёжзийклмнопрстуфхцчшщъыьэюяєіїґәғқңөұүһ")
-
-
-def decode_html(data: bytes, encoding: str | None = None) -> str:
-    """Decode a page: BOM, then *encoding* (HTTP header), XML declaration, <meta charset>, guess."""
-    for bom, name in _BOMS:
-        if data.startswith(bom):
-            return data.decode(name, errors="replace")
-    try:
-        as_utf8: str | None = data.decode("utf-8")
-    except UnicodeDecodeError:
-        as_utf8 = None
-    head = data[:4096]
-    declared = [encoding]
-    for pattern in (_XML_ENCODING, _META_CHARSET):
-        match = pattern.search(head)
-        declared.append(match.group(1).decode("ascii") if match else None)
-    for name in filter(None, declared):
-        try:
-            codec = codecs.lookup(name).name
-        except LookupError:
-            LOGGER.warning("unknown charset %r declared, ignoring it", name)
-            continue
-        if codec.startswith("utf") and codec != "utf-8":
-            continue  # a UTF-16 declaration on bytes without a BOM is a copy-paste leftover
-        if as_utf8 is not None and codec != "utf-8" and not data.isascii():
-            # Servers often default the header to a legacy charset for UTF-8 pages;
-            # real Cyrillic single-byte text is never valid multi-byte UTF-8.
-            return as_utf8
-        if codec in _WESTERN_CODECS:
-            if _looks_cyrillic(data):
-                break  # "iso-8859-1" on a Russian page: a misconfigured server
-            return data.decode("cp1252", errors="replace")
-        try:
-            return data.decode(codec)
-        except UnicodeDecodeError:
-            LOGGER.debug("page does not decode as declared %s", codec)
-    if as_utf8 is not None:
-        return as_utf8
-    if _looks_cyrillic(data):
-        sample = data[:65536]
-        best = max(_CYRILLIC_CODECS, key=lambda c: _cyrillic_score(sample.decode(c, "replace")))
-        LOGGER.debug("no usable charset declared; guessed %s", best)
-        return data.decode(best, errors="replace")
-    return data.decode("cp1252", errors="replace")
-
-
-def _looks_cyrillic(data: bytes) -> bool:
-    return len(_HIGH_BYTE_WORD.findall(data, 0, 200_000)) >= 3
-
-
-def _cyrillic_score(text: str) -> int:
-    """Higher when the text reads as uk/ru/kk: mostly lower-case letters of those alphabets."""
-    score = 0
-    for char, count in Counter(_NON_ASCII.findall(text)).items():
-        if char in _CORE_LETTERS:
-            score += count
-        elif char.lower() in _CORE_LETTERS:
-            score -= count  # a wrong code page turns lower case into upper case
-        else:
-            score -= 3 * count  # box drawing, Serbian letters, U+FFFD
-    return score
-
-
 # --- extraction -------------------------------------------------------------
+_WORD = re.compile(r"\w+")
+_DIGIT = re.compile(r"\d")
+_DESCRIPTION_XPATH = (
+    '//meta[@property="og:description" or @name="description" or @name="twitter:description"]'
+    "/@content"
+)
+_INVISIBLE_XPATH = ".//script|.//style|.//noscript|.//template|.//iframe|.//form|.//button|.//svg"
+_BLOCK_TAGS = frozenset({
+    "p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "tr",
+    "table", "section", "article", "header", "footer", "figcaption", "figure", "dd", "dt", "dl",
+    "aside", "main",
+})
+_PROBE = etree.fromstring(
+    "<html><head><meta/></head><body><article><div><p><span><a/></span></p><time/></div>"
+    "</article></body></html>"
+)
+_DATE_LANGUAGES = ["uk", "ru", "kk", "en"]
+_DATE_SETTINGS = {"DATE_ORDER": "DMY", "PREFER_DATES_FROM": "past"}
 
 
 def extract(
@@ -162,8 +133,10 @@ def extract(
     encoding: str | None = None,
     timezone: str | None = None,
     options: ExtractionOptions = DEFAULT_OPTIONS,
+    overrides: ExtractionOverrides = NO_OVERRIDES,
 ) -> Extracted:
-    """Extract one article from a page; *timezone* (e.g. 'Europe/Kyiv') reads naive page dates."""
+    """Extract one article from a page; *timezone* (e.g. 'Europe/Kyiv') reads naive page dates,
+    *overrides* are the outlet's selectors for what the generic path gets wrong."""
     zone = zone_named(timezone)
     if isinstance(html, bytes):
         if html[:2] == b"\x1f\x8b":
@@ -176,19 +149,28 @@ def extract(
     tree = trafilatura.load_html(html)
     if tree is None:
         raise ExtractionFailed("not-html", url)
+    for selector in overrides.drop:
+        for element in _elements(tree, selector):
+            element.drop_tree()  # keeps the tail text, which belongs to the parent
     # bare_extraction copies the tree, so ours stays intact for the date lookup.
     document = trafilatura.bare_extraction(tree, options=_trafilatura_options(options, url))
-    if document is None or not document.text:
+    if document is None:
         raise ExtractionFailed("empty-text", url)
     title = document.title or None
-    text = _checked_body(clean_text(document.text, title), options, url)
+    body = _selected_text(tree, overrides.body) if overrides.body else None
+    if body is None:
+        body = _body_text(tree, document.text, options, url)
+        standfirst = _standfirst(tree, body)
+        body = f"{standfirst}\n{body}" if standfirst else body
+    text = _checked_body(clean_text(body, title), options, url)
     canonical = _canonical_url(tree, url) or document.url or url
+    published_at = _selected_date(tree, overrides.date, zone) if overrides.date else None
     return Extracted(
         url=url or canonical,
         title=title,
         text=text,
         author=document.author or None,
-        published_at=published_at_from_page(tree, document.date, zone),
+        published_at=published_at or published_at_from_page(tree, document.date, zone),
         canonical_url=canonical,
         site_name=document.sitename or None,
     )
@@ -235,16 +217,135 @@ def extract_path(
     raise ValueError(f"{path}: unsupported file type; expected .html, .htm, .html.gz or .txt")
 
 
-def _trafilatura_options(options: ExtractionOptions, url: str | None) -> Extractor:
+def _trafilatura_options(
+    options: ExtractionOptions, url: str | None, *, with_metadata: bool = True
+) -> Extractor:
     return Extractor(
         output_format="python",
         precision=options.favor_precision,
         comments=False,
         tables=options.include_tables,
-        with_metadata=True,
+        with_metadata=with_metadata,
         url=url,
         date_params={"original_date": True, "extensive_search": options.extensive_date_search},
     )
+
+
+def _body_text(tree: HtmlElement, text: str, options: ExtractionOptions, url: str | None) -> str:
+    """The precision-mode body, unless it is short and the balanced mode finds twice as much."""
+    if not options.favor_precision or _word_count(text) >= options.recheck_below_words:
+        return text
+    balanced = replace(options, favor_precision=False)
+    extractor = _trafilatura_options(balanced, url, with_metadata=False)
+    document = trafilatura.bare_extraction(tree, options=extractor)
+    other = document.text if document is not None else ""
+    return other if _word_count(text) < 0.5 * _word_count(other) else text
+
+
+def _word_count(text: str | None) -> int:
+    return len(_WORD.findall(text)) if text else 0
+
+
+def _words(text: str) -> str:
+    return " ".join(_WORD.findall(text.lower()))
+
+
+def _standfirst(tree: HtmlElement, body: str) -> str | None:
+    """The subtitle right under the <h1> when the body lacks it, recognised by being the
+    page's own description; trafilatura leaves it out with the headline."""
+    descriptions = {_words(text) for text in tree.xpath(_DESCRIPTION_XPATH)}
+    descriptions = {text for text in descriptions if text.count(" ") >= 3}
+    if not descriptions:
+        return None
+    body_words = f" {_words(body)} "
+    for element in tree.xpath("//h1/following-sibling::*[position() <= 2]"):
+        line = " ".join(element.text_content().split())
+        words = _words(line)
+        if words in descriptions and f" {words} " not in body_words:
+            return line
+    return None
+
+
+# --- per-outlet overrides ---------------------------------------------------
+
+
+def selector_xpath(selector: str) -> str:
+    """XPath for a CSS selector, or the selector itself when it is XPath (starts with '/' or
+    '('); ValueError saying what is wrong otherwise."""
+    selector = selector.strip()
+    if not selector:
+        raise ValueError("expected a CSS or XPath selector, got an empty string")
+    if selector.startswith(("/", "(")):
+        try:
+            etree.XPath(selector)(_PROBE)  # unknown functions only fail when evaluated
+        except etree.XPathError as exc:
+            raise ValueError(f"expected an XPath expression, got {selector!r} ({exc})") from None
+        return selector
+    try:
+        return HTMLTranslator().css_to_xpath(selector)
+    except SelectorError as exc:
+        raise ValueError(f"expected a CSS selector, got {selector!r} ({exc})") from None
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(selector: str) -> etree.XPath:
+    return etree.XPath(selector_xpath(selector))
+
+
+def _elements(tree: HtmlElement, selector: str) -> list[HtmlElement]:
+    """Elements matched by *selector*, outermost only (a match inside a match is skipped)."""
+    found = [m for m in _compiled(selector)(tree) if isinstance(m, HtmlElement)]
+    chosen = set(found)
+    return [m for m in found if m.getparent() is not None
+            and not any(a in chosen for a in m.iterancestors())]
+
+
+def _selected_text(tree: HtmlElement, selector: str) -> str | None:
+    """Paragraphs of the elements the outlet's body selector picks; None if it picks none."""
+    texts = []
+    for element in _elements(tree, selector):
+        element = copy.deepcopy(element)
+        for junk in element.xpath(_INVISIBLE_XPATH):
+            junk.drop_tree()
+        for node in element.iter():
+            if node.tag == "br":
+                node.tail = "\n" + (node.tail or "")
+            elif node.tag in _BLOCK_TAGS:
+                node.text = "\n" + (node.text or "")
+                node.tail = "\n" + (node.tail or "")
+        texts.append(element.text_content())
+    return "\n".join(texts) if texts else None
+
+
+def _selected_date(tree: HtmlElement, selector: str, zone: tzinfo) -> datetime | None:
+    """The first date the outlet's date selector finds: @datetime, @content or the visible text,
+    read in the outlet's zone when it carries no offset."""
+    for match in _compiled(selector)(tree):
+        if isinstance(match, HtmlElement):
+            values = [match.get("datetime"), match.get("content"), match.text_content()]
+        else:
+            values = [str(match)]  # an XPath ending in /@attr or /text()
+        for value in filter(None, (" ".join(v.split()) for v in values if v)):
+            moment = _parse_date(value)
+            if moment is not None:
+                return as_utc(moment, zone)
+    LOGGER.debug("date selector %r found no date", selector)
+    return None
+
+
+def _parse_date(value: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        pass
+    # Labels such as "Опубліковано:" are not dates; from the first digit on usually is.
+    first_digit = _DIGIT.search(value)
+    candidates = [value] + ([value[first_digit.start():]] if first_digit else [])
+    for candidate in candidates:
+        moment = dateparser.parse(candidate, languages=_DATE_LANGUAGES, settings=_DATE_SETTINGS)
+        if moment is not None:
+            return moment
+    return None
 
 
 def _checked_body(text: str, options: ExtractionOptions, source: str | None) -> str:

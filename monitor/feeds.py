@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import codecs
 import gzip
 import html
 import io
@@ -16,22 +15,10 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
+from monitor.encodings import decode_feed
+
 LOGGER = logging.getLogger(__name__)
-XML_DECLARED_ENCODING = re.compile(rb"^\s*<\?xml[^>]*encoding=[\"']([\w.:-]+)[\"']", re.IGNORECASE)
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
-_BOMS = (  # UTF-32 LE first: its BOM starts with UTF-16 LE's
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
-# Tried in this order when no declared encoding reads cleanly; ties go to the first.
-_CYRILLIC_CODECS = ("cp1251", "kz1048", "koi8_u", "koi8_r", "iso8859_5", "cp866")
-_CORE_LETTERS = frozenset("абвгдеёжзийклмнопрстуфхцчшщъыьэюяєіїґәғқңөұүһ")
-_CYRILLIC = re.compile("[\u0400-\u04ff]")
-# cp1251 read as Latin-1: whole words of accented Latin letters, which no Western language has.
-_LATIN1_WORD = re.compile("[\u00c0-\u00ff]{3,}")
 _XML_ENTITIES = frozenset({"amp", "lt", "gt", "quot", "apos"})
 _ENTITY = re.compile(r"&([A-Za-z][A-Za-z0-9]{1,31});")
 _TAG = re.compile(r"<[A-Za-z/!][^>]*>")
@@ -59,67 +46,6 @@ class Discovery:
 
 class FeedError(ValueError):
     """The document is not a feed or sitemap we can read."""
-
-
-def decode_feed(body: bytes, declared_encoding: str | None = None) -> str:
-    """The document's text. A BOM decides; bytes that are valid UTF-8 are UTF-8 whatever is
-    declared (legacy Cyrillic text practically never is); else the first of the XML
-    declaration and the HTTP charset that decodes strictly without mojibake; else the
-    Cyrillic code page that reads best. Declarations lie both ways, in practice."""
-    for bom, codec in _BOMS:
-        if body.startswith(bom):
-            return body.decode(codec, errors="replace")
-    try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    match = XML_DECLARED_ENCODING.match(body)
-    labels = (match.group(1).decode("ascii") if match else None, declared_encoding)
-    for label in filter(None, labels):
-        try:
-            codec = codecs.lookup(label).name
-        except LookupError:
-            LOGGER.warning("unknown charset %r declared; ignoring it", label)
-            continue
-        if codec.startswith("utf"):
-            continue  # UTF-8 failed above; UTF-16/32 without a BOM is a copy-paste leftover
-        try:
-            text = body.decode(codec)
-        except UnicodeDecodeError:
-            LOGGER.debug("document does not decode as declared %s", codec)
-            continue
-        if not _garbled(text):
-            return text
-        LOGGER.debug("document reads as mojibake in declared %s", codec)
-    sample = body[:65536]
-    best = max(_CYRILLIC_CODECS, key=lambda c: _cyrillic_score(sample.decode(c, "replace")))
-    LOGGER.debug("no declared charset fits the document (%s); guessed %s",
-                " / ".join(filter(None, labels)) or "none declared", best)
-    return body.decode(best, errors="replace")
-
-
-def _garbled(text: str) -> bool:
-    """Mojibake: Cyrillic that reads mostly as capitals and symbols (a wrong code page),
-    or cp1251 read as Latin-1."""
-    if _CYRILLIC.search(text):
-        return _cyrillic_score(text) < 0
-    return len(_LATIN1_WORD.findall(text, 0, 200_000)) >= 3
-
-
-def _cyrillic_score(text: str) -> int:
-    """Higher when text reads as uk/ru/kk: lower-case letters of those alphabets count for,
-    capitals (a wrong code page swaps the cases) and other non-ASCII characters against."""
-    score = 0
-    for char in text[:200_000]:
-        if char.isascii():
-            continue
-        if char in _CORE_LETTERS:
-            score += 1
-        elif char.lower() in _CORE_LETTERS:
-            score -= 1
-        elif char not in "«»—–…№\u00a0\u2019\u201c\u201d\u201e":
-            score -= 3  # box drawing, Latin-1 letters, U+FFFD
-    return score
 
 
 def _html_entity(match: re.Match[str]) -> str:

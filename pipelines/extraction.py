@@ -34,6 +34,7 @@ class ExtractionPipeline:
                 item.url,
                 encoding=item.encoding,
                 timezone=zone_name,
+                overrides=outlet.extraction_overrides(),
             )
         except ExtractionFailed as exc:
             note_problem(self.crawler.stats, "extraction_failures", item.url, str(exc))

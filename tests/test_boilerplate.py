@@ -435,3 +435,186 @@ def test_rail_caption_takes_its_headlines_with_it(caption):
     rail = [caption, "- Як зекономити на комуналці взимку", "- П'ять міфів про електрокари",
             "Что подарить близким на праздники"]
     assert clean_text(lines(NEWS_UK, rail)).split("\n") == NEWS_UK
+
+
+# --- promos worded in ways no phrase list holds: found by a promo verb's grammar ---------
+
+
+@pytest.mark.parametrize(
+    "promo",
+    [
+        "Слідкуйте за «Вісником Полісся» у Facebook",
+        "Шукайте «Житомир.інфо» у Google News",
+        "Завантажуйте застосунок і читайте свіжі новини у Viber",
+        "Натисніть «Стежити» в Google News, щоб першими бачити головне",
+        "Будьте в курсі подій області — долучайтеся до спільноти у Viber",
+        "Узнавайте новости первыми в Telegram",
+        "Ставьте лайк и делитесь видео на YouTube",
+        "Ищите «Степной вестник» в Дзене",
+        "Следите за «Вечерней Карагандой» в Instagram",
+        "Жаңалықтарды Telegram-нан оқыңыз.",
+        "Instagram парақшамызға жазылыңыз",
+        "Жаңалықтардан хабардар болыңыз: Telegram арнасы",
+        "Follow Polissia Herald on Instagram, Facebook and YouTube.",
+    ],
+)
+def test_promos_in_other_wordings_are_dropped(promo):
+    text = lines(NEWS_UK[:2], promo, NEWS_UK[2:])
+    assert clean_text(text).split("\n") == NEWS_UK
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Будьте обережні: шахраї розсилають фейкові повідомлення у Viber від імені банків.",
+        "Перевіряйте інформацію лише в офіційних Telegram-каналах, закликають у СБУ.",
+        "Не переходьте за посиланнями з Viber-розсилок, попереджають у кіберполіції.",
+        "Окупанти поширюють фейки в Telegram, попереджають у ЦПД.",
+        "Не верьте сообщениям в Telegram о «мобилизации», заявили в МВД.",
+        "Министр Telegram арнасында жаңа бағдарламаны таныстырды.",
+        "Читачі діляться фото зруйнованого мосту у Facebook.",
+    ],
+)
+def test_advice_and_reports_about_platforms_are_kept(sentence):
+    text = lines(NEWS_UK[:2], sentence, NEWS_UK[2:])
+    assert clean_text(text) == text
+
+
+@pytest.mark.parametrize(
+    "chrome",
+    [
+        # share buttons' captions
+        "Поділіться новиною з друзями",
+        "Поделитесь с друзьями!",
+        "Достарыңызбен бөлісіңіз",
+        # reprint terms, disclaimers, sponsorship
+        "Використання матеріалів дозволяється лише за умови гіперпосилання на «Вісник».",
+        "При цитировании ссылка на «Степной вестник» обязательна.",
+        "Материалдарды пайдаланғанда сілтеме міндетті.",
+        "Передрук матеріалів без дозволу редакції заборонено.",
+        "Редакція може не поділяти думку автора.",
+        "Мнение редакции может не совпадать с мнением автора.",
+        "Редакцияның көзқарасы автордың пікірімен сәйкес келмеуі мүмкін.",
+        "На правах реклами",
+        "Партнерський матеріал",
+        # what subscription and comment forms print
+        "Дякуємо за підписку!",
+        "Сталася помилка. Спробуйте ще раз.",
+        "Произошла ошибка, попробуйте позже",
+        "Thanks for signing up!",
+        "Що думаєте? Пишіть у коментарях",
+        "Оставьте комментарий",
+        "Пікіріңізді қалдырыңыз",
+        # newsroom contacts
+        "Пишіть нам: news@visnyk.example",
+        "Есть новость? Напишите на tips@vestnik.example",
+        "Хабарласыңыз: info@habar.example",
+        # agency staff credits and a bare tag label
+        "(Reporting by Jane Doe; Editing by John Roe)",
+        "Теги",
+    ],
+)
+def test_site_chrome_in_several_languages_is_dropped(chrome):
+    text = lines(NEWS_UK[:2], chrome, NEWS_UK[2:])
+    assert clean_text(text).split("\n") == NEWS_UK
+
+
+def test_labelled_dateline_on_top_is_dropped():
+    for dateline in ("Оновлено: 18 жовтня 2025, 14:20", "Обновлено 18.10.2025 14:20",
+                     "Updated at 1:23 p.m."):
+        assert clean_text(lines(dateline, NEWS_UK)).split("\n") == NEWS_UK
+
+
+def test_contact_details_inside_a_report_are_kept():
+    sentence = "Скарги можна надсилати на адресу skargy@rada.example, повідомили в міськраді."
+    text = lines(NEWS_UK[:2], sentence, NEWS_UK[2:])
+    assert clean_text(text) == text
+
+
+def test_captioned_rail_of_headlines_in_caps_is_dropped():
+    rail = ["Не пропустіть", "Уряд змінив правила бронювання [ВІДЕО]",
+            "У Житомирі відкрили новий сквер [ФОТО]"]
+    assert clean_text(lines(NEWS_UK, rail)).split("\n") == NEWS_UK
+
+
+# --- dated lists that are content, not rails ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "items",
+    [
+        # a chronology closing the article
+        ["24 лютого – Росія розпочала повномасштабне вторгнення",
+         "2 квітня – ЗСУ звільнили Київську область",
+         "11 листопада – українські війська увійшли до Херсона"],
+        # a tour or match schedule
+        ["9 июня – Алматы, Дворец Республики", "12 июня – Астана, Barys Arena",
+         "15 июня – Караганда, Дворец спорта"],
+    ],
+)
+def test_dated_lists_without_times_are_kept(items):
+    text = lines(NEWS_UK, "Хронологія подій:" if "лютого" in items[0] else "Дати туру", items)
+    assert clean_text(text) == text
+
+
+# --- repeats ----------------------------------------------------------------------------
+
+
+def test_questions_repeated_across_interviews_are_kept():
+    question = "Що вас надихнуло створити власну кулінарну сторінку в мережі?"
+    text = lines(
+        "Ми поговорили з трьома авторами кулінарних блогів про їхні улюблені страви.",
+        "Олена, Житомир", question, "— Бажання ділитися бабусиними рецептами з друзями.",
+        "Андрій, Луцьк", question, "— Я просто хотів навчитися готувати для родини.",
+    )
+    assert clean_text(text) == text
+
+
+def test_repeated_list_items_and_table_rows_are_kept():
+    text = lines(
+        NEWS_UK[:1],
+        "| Область | Мости | Кошти |", "| Житомирська | 3 | 120 млн |",
+        "| Область | Мости | Кошти |", "| Волинська | 2 | 80 млн |",
+        "Модель А", "- Автоматичне ввімкнення та підключення до телефона",
+        "Модель Б", "- Автоматичне ввімкнення та підключення до телефона",
+    )
+    assert clean_text(text) == text
+
+
+def test_whole_body_printed_twice_is_kept_once():
+    assert clean_text(lines(NEWS_RU, "Поделиться", NEWS_RU)).split("\n") == NEWS_RU
+
+
+# --- whole articles in different templates: the body must come out exactly ----------------
+
+TEMPLATES = {
+    "uk-regional": (
+        ["Оновлено: 18 жовтня 2025, 14:20", *NEWS_UK[:2],
+         "Будьте в курсі подій області — долучайтеся до спільноти у Viber", *NEWS_UK[2:],
+         "Фото: пресслужба ОВА", "Редакція може не поділяти думку автора.",
+         "Теги", "Не пропустіть", "У Житомирі відкрили новий сквер",
+         "Синоптики попередили про перші заморозки"],
+        NEWS_UK,
+    ),
+    "ru-city": (
+        ["Узнавайте новости первыми в Telegram", *NEWS_RU[:2], "Иллюстративное фото",
+         *NEWS_RU[2:], "Есть новость? Напишите на tips@vestnik.example",
+         "При цитировании ссылка на «Степной вестник» обязательна.",
+         "Курс тенге укрепился", "вчера, 15:20", "Фестиваль в Шымкенте", "вчера, 15:05"],
+        NEWS_RU,
+    ),
+    "kk-national": (
+        [*NEWS_KK[:1], "Жаңалықтардан хабардар болыңыз: Telegram арнасы", *NEWS_KK[1:],
+         "Сурет: Ақорда баспасөз қызметі", "Достарыңызбен бөлісіңіз",
+         "Материалдарды пайдаланғанда сілтеме міндетті.", "Соңғы жаңалықтар",
+         "Алматыда жаңа саябақ ашылды", "Бензин бағасы өзгерді"],
+        NEWS_KK,
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TEMPLATES))
+def test_articles_in_other_templates_come_out_exactly(name):
+    text, body = TEMPLATES[name]
+    assert clean_text(lines(text)).split("\n") == body
+    assert clean_text(clean_text(lines(text))) == clean_text(lines(text))

@@ -8,13 +8,16 @@ from datetime import datetime, timezone
 
 import pytest
 
+from monitor.catalog import CatalogError, parse_catalog
 from monitor.extraction import (
     ExtractionFailed,
     ExtractionOptions,
+    ExtractionOverrides,
     decode_html,
     extract,
     extract_path,
     extract_text,
+    selector_xpath,
 )
 
 UTC = timezone.utc
@@ -295,7 +298,7 @@ def test_kazakh_page():
     [
         (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "not-html"),
         ("Просто текст без жодної розмітки, який хтось зберіг як сторінку.", "not-html"),
-        (page(NAV + "<footer>© 2025</footer>"), "too-short"),  # only menu words are left
+        (page(NAV + "<footer>© 2025</footer>"), "empty-text"),  # a menu is not a body
         (page("<article><p>Коротко: світло дали.</p></article>"), "too-short"),
         (page("<article><p>Читайте також: Новина</p><p>Фото: Reuters</p></article>"), "empty-text"),
     ],
@@ -368,3 +371,256 @@ def test_extract_text_does_not_take_a_dateline_for_a_title():
     result = extract_text("18 жовтня 2025, 14:15\n" + "\n".join(UK_PARAGRAPHS))
     assert result.title is None
     assert result.text.split("\n") == UK_PARAGRAPHS
+
+
+# --- trafilatura's precision mode, and its safety net -------------------------------
+
+
+def test_related_story_list_inside_the_article_is_pruned():
+    related = "".join(
+        f'<li><a href="/news/{i}">Інша новина номер {i} про ремонт доріг в області</a></li>'
+        for i in range(6)
+    )
+    html = page(
+        "<article><h1>Уряд погодив ремонт шкіл</h1>"
+        + "".join(f"<p>{p}</p>" for p in UK_PARAGRAPHS)
+        + f"<ul class='related'>{related}</ul></article>"
+    )
+    assert extract(html).text.split("\n") == UK_PARAGRAPHS
+
+
+def test_short_precision_result_is_checked_against_the_balanced_mode(monkeypatch):
+    from monitor import extraction
+
+    calls = []
+    real = extraction.trafilatura.bare_extraction
+
+    def counting(tree, options):
+        calls.append(options.focus)
+        return real(tree, options=options)
+
+    monkeypatch.setattr(extraction.trafilatura, "bare_extraction", counting)
+    # A body shorter than recheck_below_words: precision first, then the balanced mode.
+    extract(UK_PAGE, options=ExtractionOptions(recheck_below_words=1000))
+    assert calls == ["precision", "balanced"]
+    calls.clear()
+    extract(UK_PAGE, options=ExtractionOptions(recheck_below_words=10))
+    assert calls == ["precision"]
+
+
+def test_standfirst_under_the_headline_opens_the_body():
+    standfirst = "Школи прифронтових громад відремонтують до зими за державні кошти"
+    html = page(
+        head=f'<meta property="og:description" content="{standfirst}">',
+        body=f"<article><header><h1>Уряд погодив ремонт шкіл</h1><h2>{standfirst}</h2></header>"
+        + "".join(f"<p>{p}</p>" for p in UK_PARAGRAPHS)
+        + "</article>",
+    )
+    assert extract(html).text.split("\n") == [standfirst, *UK_PARAGRAPHS]
+    # A description that the page does not show under the headline is not added.
+    hidden = html.replace(f"<h2>{standfirst}</h2>", "")
+    assert extract(hidden).text.split("\n") == UK_PARAGRAPHS
+
+
+# --- per-outlet overrides -----------------------------------------------------------
+
+SUPPORT_BOX = (
+    '<div class="support-box"><p>Ми працюємо завдяки читачам. Кожна гривня допомагає нам'
+    " розслідувати корупцію в громаді й далі.</p></div>"
+)
+
+
+@pytest.mark.parametrize("selector", ["div.support-box", '//div[contains(@class, "support")]'])
+def test_drop_override_removes_a_block_the_generic_path_keeps(selector):
+    html = page(
+        "<article><h1>Уряд погодив ремонт шкіл</h1>"
+        + "".join(f"<p>{p}</p>" for p in UK_PARAGRAPHS[:2])
+        + SUPPORT_BOX
+        + "".join(f"<p>{p}</p>" for p in UK_PARAGRAPHS[2:])
+        + "</article>"
+    )
+    assert "Кожна гривня" in extract(html).text
+    fixed = extract(html, overrides=ExtractionOverrides(drop=(selector,)))
+    assert fixed.text.split("\n") == UK_PARAGRAPHS
+
+
+def test_body_override_takes_the_block_trafilatura_passes_over():
+    letters = "".join(
+        f"<p>Лист читача {i}: ремонт шкіл треба було починати ще минулого року, а не чекати"
+        " холодів і відключень світла в громаді.</p>"
+        for i in range(8)
+    )
+    html = page(
+        '<div class="news-text">'
+        + "<br><br>".join(UK_PARAGRAPHS)
+        + '</div><article class="letters"><h2>Листи читачів</h2>'
+        + letters
+        + "</article>"
+    )
+    assert "Лист читача" in extract(html).text  # the generic path picks the letters
+    fixed = extract(html, overrides=ExtractionOverrides(body="div.news-text"))
+    assert fixed.text.split("\n") == UK_PARAGRAPHS
+    # A body selector matching nothing leaves the generic path in charge.
+    assert extract(html, overrides=ExtractionOverrides(body="div.absent")).text == extract(
+        html
+    ).text
+
+
+@pytest.mark.parametrize(
+    ("selector", "visible"),
+    [
+        ("span.when", "Опубліковано: 18 жовтня 2025, 14:15"),
+        ('//div[@class="meta"]/span/text()', "18 октября 2025 г. 14:15"),
+        ("span.when", "18 қазан 2025, 14:15"),
+        ("time", '<time datetime="2025-10-18T14:15:00+03:00">вчора</time>'),
+    ],
+)
+def test_date_override_reads_a_visible_date_in_the_outlet_zone(selector, visible):
+    html = page(
+        "<article><h1>Уряд погодив ремонт шкіл</h1>"
+        f'<div class="meta"><span class="when">{visible}</span></div>'
+        + "".join(f"<p>{p}</p>" for p in UK_PARAGRAPHS)
+        + "</article>"
+    )
+    overrides = ExtractionOverrides(date=selector)
+    result = extract(html, timezone="Europe/Kyiv", overrides=overrides)
+    assert result.published_at == datetime(2025, 10, 18, 11, 15, tzinfo=UTC)
+
+
+def test_date_override_finding_nothing_falls_back_to_the_page_metadata():
+    overrides = ExtractionOverrides(date="span.absent")
+    assert extract(UK_PAGE, overrides=overrides).published_at == extract(UK_PAGE).published_at
+
+
+@pytest.mark.parametrize(
+    ("selector", "expected"),
+    [
+        ("div.article-body p", "descendant-or-self::div"),
+        ('//div[@id="text"]', '//div[@id="text"]'),
+        ('(//article)[1]', "(//article)[1]"),
+    ],
+)
+def test_selector_xpath_reads_css_and_xpath(selector, expected):
+    assert selector_xpath(selector).startswith(expected)
+
+
+@pytest.mark.parametrize(
+    ("selector", "message"),
+    [("div[", "CSS selector"), ("//div[", "XPath"), ("//div[bogus()]", "XPath"), ("  ", "empty")],
+)
+def test_bad_selectors_say_which_kind_was_expected(selector, message):
+    with pytest.raises(ValueError, match=message):
+        selector_xpath(selector)
+
+
+CATALOG_ENTRY = """\
+outlets:
+  - key: visnyk
+    name: Вісник Полісся
+    country: UA
+    homepage: https://visnyk.example/
+    allowed_domains: [visnyk.example]
+    languages: [uk]
+    sources:
+      feeds: [https://visnyk.example/rss]
+    article_url_pattern: /news/\\d+
+"""
+
+
+def test_catalog_extraction_rules_become_overrides():
+    text = CATALOG_ENTRY + (
+        "    extraction:\n"
+        "      drop: [div.support-box, '//aside']\n"
+        "      body: div.news-text\n"
+        "      date: span.when\n"
+    )
+    outlet = parse_catalog(text, "outlets.yaml").get("visnyk")
+    assert outlet.extraction_overrides() == ExtractionOverrides(
+        drop=("div.support-box", "//aside"), body="div.news-text", date="span.when"
+    )
+    plain = parse_catalog(CATALOG_ENTRY, "outlets.yaml").get("visnyk")
+    assert plain.extraction_overrides() == ExtractionOverrides()
+
+
+@pytest.mark.parametrize(
+    ("rules", "where", "what"),
+    [
+        ("      drop: ['div.ok', 'div[']\n",
+         "outlets.yaml:12: entry 1 ('visnyk'): field 'extraction.drop[1]'",
+         "expected a CSS selector, got 'div['"),
+        ("      body: '//div['\n",
+         "outlets.yaml:13: entry 1 ('visnyk'): field 'extraction.body'",
+         "expected an XPath expression"),
+        ("      dates: span.when\n",
+         "outlets.yaml:13: entry 1 ('visnyk'): field 'extraction.dates'",
+         "expected one of: drop, body, date"),
+    ],
+)
+def test_catalog_reports_a_bad_extraction_rule_with_file_line_entry_and_field(rules, where, what):
+    text = CATALOG_ENTRY + "    extraction:\n" + ("      drop: [div.ok]\n" if "drop" not in rules
+                                                   else "") + rules
+    with pytest.raises(CatalogError) as caught:
+        parse_catalog(text, "outlets.yaml")
+    assert str(caught.value).startswith(where)
+    assert what in str(caught.value)
+
+
+# --- whole pages in different templates and languages --------------------------------
+
+KK_PARAGRAPHS = [
+    "Қарағандыда облыстық аурухананың жаңа корпусы ашылды, онда екі жүз төсек-орын бар.",
+    "Бұл туралы өңірлік денсаулық сақтау басқармасы хабарлады, құрылыс үш жылға созылған.",
+    "«Біз мұны бес жыл күттік», — деді бөлім меңгерушісі ашылу салтанатында.",
+    "Жаңа корпуста балалар бөлімі мен оңалту орталығы жұмыс істейді.",
+]
+
+TEMPLATE_PAGES = {
+    # uk: <main> with a lead div, an inline promo and a "don't miss" rail with links
+    "uk": (
+        page(
+            '<main><div class="post"><h1>Уряд погодив програму ремонту шкіл</h1>'
+            + f'<div class="lead"><p>{UK_PARAGRAPHS[0]}</p></div>'
+            + "".join(f"<p>{p}</p>" for p in UK_PARAGRAPHS[1:3])
+            + "<p>Слідкуйте за «Вісником Полісся» у Facebook та Viber</p>"
+            + "".join(f"<p>{p}</p>" for p in UK_PARAGRAPHS[3:])
+            + "<p>Редакція може не поділяти думку автора.</p>"
+            + '<div class="more"><h3>Не пропустіть</h3><ul>'
+            + "".join(f'<li><a href="/n/{i}">Новина дня номер {i} з області</a></li>'
+                      for i in range(5))
+            + "</ul></div></div></main>"
+        ),
+        UK_PARAGRAPHS,
+    ),
+    # ru: table-free <section>, a share caption, a reprint notice and a timed rail
+    "ru": (
+        page(
+            "<section class='material'><h1>В Караганде открыли корпус больницы</h1>"
+            + "".join(f"<p>{p}</p>" for p in RU_PARAGRAPHS)
+            + "<p>Поделитесь с друзьями!</p>"
+            + "<p>При цитировании ссылка на «Степной вестник» обязательна.</p>"
+            + "<div class='feed'><p>Курс тенге укрепился</p><p>вчера, 15:20</p>"
+            + "<p>Фестиваль в Шымкенте</p><p>вчера, 15:05</p></div></section>",
+            lang="ru",
+        ),
+        RU_PARAGRAPHS,
+    ),
+    # kk: <article> with a verb-final promo and a credit
+    "kk": (
+        page(
+            "<article><h1>Қарағандыда жаңа корпус ашылды</h1>"
+            + "".join(f"<p>{p}</p>" for p in KK_PARAGRAPHS[:2])
+            + "<p>Жаңалықтарды Telegram-нан оқыңыз.</p>"
+            + "<p>Сурет: облыс әкімдігінің баспасөз қызметі</p>"
+            + "".join(f"<p>{p}</p>" for p in KK_PARAGRAPHS[2:])
+            + "<p>Материалдарды пайдаланғанда сілтеме міндетті.</p></article>",
+            lang="kk",
+        ),
+        KK_PARAGRAPHS,
+    ),
+}
+
+
+@pytest.mark.parametrize("language", sorted(TEMPLATE_PAGES))
+def test_pages_in_other_templates_give_exactly_their_body(language):
+    html, paragraphs = TEMPLATE_PAGES[language]
+    assert extract(html, "https://example.org/news/1").text.split("\n") == paragraphs

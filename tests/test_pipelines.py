@@ -275,3 +275,25 @@ def test_project_pipelines_store_a_flagged_uk_article(crawler):
                    .join(NarrativeFlag.article))
     assert flags == [(canonical_url(URL), "ukrainian-trace-kazakhstan")]
     assert stat(crawler, "articles_new") == 1
+
+
+def test_outlet_extraction_overrides_reach_the_extractor(tmp_path, database_url):
+    """A catalog entry's `extraction.drop` removes a block the generic path keeps."""
+    # An author bio in the article column: ordinary prose, so only the override can tell.
+    junk = "Олена Коваль працює журналісткою видання з 2015 року і пише про економіку та енергетику."
+    path = tmp_path / "outlets.yaml"
+    path.write_text(CATALOG + "    extraction:\n      drop: ['.sponsored']\n", encoding="utf-8")
+    crawler = get_crawler(Spider, settings_dict={
+        "STORAGE_DATABASE_URL": database_url, "CATALOG_PATH": str(path),
+        "OUTLET_TIMEZONES": project_settings.OUTLET_TIMEZONES,
+    })
+    html = page(*PARAGRAPHS).replace(b"</article>", f'<p class="sponsored">{junk}</p></article>'.encode())
+    plain = ExtractionPipeline.from_crawler(crawler).process_item(item(html)).extracted.text
+    assert junk not in plain
+    assert PARAGRAPHS[0] in plain
+    path.write_text(CATALOG, encoding="utf-8")
+    without = get_crawler(Spider, settings_dict={
+        "STORAGE_DATABASE_URL": database_url, "CATALOG_PATH": str(path),
+        "OUTLET_TIMEZONES": project_settings.OUTLET_TIMEZONES,
+    })
+    assert junk in ExtractionPipeline.from_crawler(without).process_item(item(html)).extracted.text
