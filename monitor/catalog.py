@@ -147,6 +147,8 @@ class Outlet(_Frozen):
     founded: Year | None = None
     notes: str | None = None
     extraction: ExtractionRules | None = None
+    # Real article URLs of the outlet: the entry checks its own pattern against them at load.
+    example_articles: tuple[HttpUrl, ...] = ()
 
     @model_validator(mode="after")
     def _check_urls(self) -> Outlet:
@@ -162,6 +164,10 @@ class Outlet(_Frozen):
         if self.article_regex.search(self.homepage):
             message = "the pattern matches the homepage; make it specific to article URLs"
             errors.append(_error(("article_url_pattern",), message, self.article_url_pattern))
+        for i, url in enumerate(self.example_articles):
+            if not self.is_article_url(url):
+                message = "expected an article URL of this outlet that article_url_pattern matches"
+                errors.append(_error(("example_articles", i), f"{message}, got {url!r}", url))
         if errors:
             raise ValidationError.from_exception_data(type(self).__name__, errors)
         return self

@@ -129,7 +129,10 @@ def _add(url: str, key: str | None, language: str | None, country: str | None, p
     entry = {"key": key, "name": site.name or host,
              "country": (country or _country(host, languages)).upper(),
              "homepage": site.homepage, "allowed_domains": [site.domain], "languages": languages,
-             "sources": _sources(site), "article_url_pattern": pattern, "crawl_interval": 60,
+             "sources": _sources(site), "article_url_pattern": pattern,
+             # Kept in the entry, the catalog re-checks the pattern against them at every load.
+             "example_articles": [u for u in articles if re.search(pattern, u)][:2],
+             "crawl_interval": 60,
              "notes": f"Added by monitor outlets add on {date.today().isoformat()}; "
                       f"review the pattern and run monitor outlets check {key}."}
     new_text = _append_entry(text, _entry_lines(entry))

@@ -9,85 +9,11 @@ from monitor.catalog import (CATALOG_PATH_ENV, DEFAULT_CATALOG_PATH, CatalogErro
                              parse_catalog)
 
 # Article URLs in each outlet's real shape (most are published links); each must match the
-# outlet's article_url_pattern. Keep in step with config/outlets.yaml.
-ARTICLE_EXAMPLES = {
-    "ukrainska-pravda": [
-        "https://www.pravda.com.ua/news/2024/05/14/7455432/",
-        "https://www.pravda.com.ua/rus/news/2024/05/14/7455432/",
-        "https://www.pravda.com.ua/articles/2024/05/14/7455500/",
-    ],
-    "ukrinform": [
-        "https://www.ukrinform.ua/rubric-ato/3675038-v-ukraini-ogolosena-masstabna-povitrana-trivoga.html",
-        "https://www.ukrinform.ua/rubric-polytics/3393674-kremlivskij-milnij-serial-novi-suzeti-z-neasnim-finalom.html",
-    ],
-    "unian": [
-        "https://www.unian.ua/world/yes-pogodiv-10-y-paket-sankciy-proti-rf-borrel-12158787.html",
-        "https://www.unian.net/war/vsu-otrazili-ataku-12158790.html",
-    ],
-    "interfax-ukraine": [
-        "https://interfax.com.ua/news/general/876145.html",
-        "https://ru.interfax.com.ua/news/economic/876150.html",
-    ],
-    "lb-ua": ["https://lb.ua/news/2024/02/16/598738_senat_kanadi_nabliziv_ratifikatsiyu.html"],
-    "nv": [
-        "https://nv.ua/ukr/ukraine/events/telegram-za-danimi-doslidzhennya-ukrajinci-chitayut-novini-u-socmerezhi-durova-50452200.html",
-        "https://nv.ua/ukraine/politics/zelenskiy-podpisal-zakon-50412345.html",
-    ],
-    "suspilne": [
-        "https://suspilne.media/1164184-ssa-skasuvali-sankcii-zaprovadzeni-proti-proektu-aes-v-ugorsini-aku-budue-rosijskij-rosatom/",
-        "https://suspilne.media/631864-grae-bila-mora-na-svitanku-pianist-z-kieva-dav-koncert-na-odeskomu-lanzeroni/",
-    ],
-    "stopfake": [
-        "https://www.stopfake.org/uk/fejk-zahidna-zbroya-pereprodayetsya-z-ukrayiny-na-chornomu-rynku/",
-    ],
-    "lenta-ua": [
-        "https://lenta.ua/kistyani-viyni-abo-chim-zakinchilasya-velika-gonka-za-dinozavrami-47445/",
-        "https://lenta.ua/kreml-davit-kakoy-dolzhna-byt-reaktsiya-ukrainy-115556/",
-    ],
-    "liga": [
-        "https://news.liga.net/politics/news/orban-zayavil-chto-iz-za-ugrozy-rossii-nujna-suverennaya-ukraina-no-sanktsii-kritikuet",
-        "https://news.liga.net/kiev/news/stolichnoe-metro-posle-raketnoy-ataki-vozobnovlyaet-dvijenie-v-obychnom-rejime-klichko",
-    ],
-    "rbc-ukraine": [
-        "https://www.rbc.ua/ukr/news/odkb-zagrozhue-rozval-pashinyan-vlashtuvav-1669229873.html",
-    ],
-    "radio-svoboda": [
-        "https://www.radiosvoboda.org/a/putin-oholosyv-viynu-operatyvno/31719784.html",
-        "https://www.radiosvoboda.org/a/news-skhemy-scam-empire-kryptoshakhrayi/33337315.html",
-    ],
-    "tengrinews": [
-        "https://tengrinews.kz/kazakhstan_news/asem-nusupova-pokinula-post-vitse-ministra-zdravoohraneniya-461895/",
-        "https://kaz.tengrinews.kz/kazakhstan_news/aral-tenznde-su-kolem-ulgaydyi-364674/",
-    ],
-    "zakon-kz": [
-        "https://www.zakon.kz/obshestvo/6490267-v-atyrau-zelenaya-voda-v-reke-okazalas-sledom-neftyanogo-zagryazneniya.html",
-        "https://www.zakon.kz/5003300-v-kostanayskoy-oblasti-pogib.html",
-    ],
-    "kazinform": [
-        "https://www.inform.kz/ru/v-stochnih-vodah-atirau-obnaruzheni-ostatki-nefteproduktov-adef40",
-        "https://www.inform.kz/ru/bolee-11-mln-zelenih-nasazhdeniy-visadyat-v-astane-v-2026-godu-6a64cf5e",
-        "https://www.inform.kz/ru/vengry-protestuyut-protiv-novoy-konstitucii-strany_a2430500",
-    ],
-    "vlast-kz": [
-        "https://vlast.kz/novosti/70802-v-almaty-i-almatinskoj-oblasti-s-12-sentabra-povysatsa-tarify-na-elektroenergiu.html",
-    ],
-    "orda-kz": [
-        "https://orda.kz/neftjanoe-pjatno-v-kaspii-chto-izvestno-o-zagrjaznenii-u-pljazha-atash-v-mangistau-417627/",
-    ],
-    "azattyq": [
-        "https://rus.azattyq.org/a/kazakhstan-deaf-mutes-situation/29767359.html",
-        "https://rus.azattyq.org/a/32552586.html",
-        "https://www.azattyq.org/a/toqayev-address-to-the-nation/31438870.html",
-    ],
-    "factcheck-kz": [
-        "https://factcheck.kz/claim-checking/fejk-v-almaty-18-chelovek-umerli-ot-ceftriaksona/",
-        "https://factcheck.kz/kaz/faktchek/almatyda-18-adam-ceftriakson-preparatynan-qaytys-boldy-ma/",
-    ],
-    "kursiv": [
-        "https://kz.kursiv.media/2024-04-15/tksh-tarif-musor-almaty/",
-        "https://kz.kursiv.media/2018-11-12/dokumenty-na-latinskiy-lad-pasporta-i-udostovereniya-lichnosti-v/",
-    ],
-}
+
+@pytest.fixture(scope="module")
+def examples():
+    """Each shipped outlet's example article URLs, kept beside its pattern in the catalog."""
+    return {outlet.key: outlet.example_articles for outlet in load_catalog(DEFAULT_CATALOG_PATH)}
 
 # Section, paging and static pages that must not count as articles.
 NOT_ARTICLES = [
@@ -120,17 +46,32 @@ def test_shipped_catalog_includes_kazakh_editions(catalog):
     assert {"tengrinews", "zakon-kz", "kazinform", "azattyq", "factcheck-kz"} <= kazakh
 
 
-def test_every_outlet_has_article_examples(catalog):
-    assert set(ARTICLE_EXAMPLES) == set(catalog.keys())
+def test_every_shipped_outlet_carries_article_examples(examples):
+    assert all(examples.values()), [key for key, urls in examples.items() if not urls]
 
 
-@pytest.mark.parametrize("key", sorted(ARTICLE_EXAMPLES))
-def test_pattern_matches_articles_and_rejects_homepage_and_sources(catalog, key):
-    outlet = catalog.get(key)
-    for url in ARTICLE_EXAMPLES[key]:
-        assert outlet.is_article_url(url), url
-    for url in (outlet.homepage, *outlet.source_urls()):
-        assert not outlet.is_article_url(url), url
+def test_pattern_matches_articles_and_rejects_homepage_and_sources(catalog, examples):
+    for key, urls in examples.items():
+        outlet = catalog.get(key)
+        for url in urls:
+            assert outlet.is_article_url(url), url
+        for url in (outlet.homepage, *outlet.source_urls()):
+            assert not outlet.is_article_url(url), url
+
+
+def test_an_example_the_pattern_does_not_match_is_a_catalog_error(tmp_path):
+    path = tmp_path / "outlets.yaml"
+    path.write_text(
+        "outlets:\n  - key: x\n    name: X\n    country: UA\n    homepage: https://x.ua/\n"
+        "    allowed_domains: [x.ua]\n    languages: [uk]\n    sources: {feeds: ['https://x.ua/rss']}\n"
+        "    article_url_pattern: '/news/\\d+'\n    example_articles:\n      - https://x.ua/news/12\n"
+        "      - https://x.ua/about\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(CatalogError) as error:
+        load_catalog(path)
+    message = str(error.value)
+    assert ":12:" in message and "'x'" in message and "example_articles[1]" in message
 
 
 @pytest.mark.parametrize("url", NOT_ARTICLES)
@@ -138,8 +79,8 @@ def test_section_pages_are_not_articles(catalog, url):
     assert not any(outlet.is_article_url(url) for outlet in catalog)
 
 
-def test_article_of_one_outlet_is_not_claimed_by_another(catalog):
-    for key, urls in ARTICLE_EXAMPLES.items():
+def test_article_of_one_outlet_is_not_claimed_by_another(catalog, examples):
+    for key, urls in examples.items():
         for url in urls:
             owners = [outlet.key for outlet in catalog if outlet.allows(url)]
             assert owners == [key], url

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor.catalog import load_catalog
+from monitor.catalog import CatalogError, load_catalog
 from monitor.onboarding import OnboardingError, add_outlet, check_outlet, derive_key
 from monitor.replica import serve_replica
 from monitor.site_discovery import registrable_domain
@@ -180,6 +180,12 @@ def test_check_of_an_entry_whose_pattern_matches_nothing_says_problem(site, cata
     broken = re.sub(r"article_url_pattern: '\^.*'",
                     r"article_url_pattern: '/archive/\\d+\\.php$'", text)
     assert broken != text
+    # The entry's own example URLs catch the broken pattern as soon as the catalog loads ...
+    catalog.write_text(broken, encoding="utf-8")
+    with pytest.raises(CatalogError, match=r"example_articles\[0\]"):
+        load_catalog(catalog)
+    # ... and without examples, the check run shows the outlet yields nothing.
+    broken = re.sub(r"\n *example_articles: \[[^\]]*\]", "", broken)
     catalog.write_text(broken, encoding="utf-8")
     capsys.readouterr()
     assert check_outlet(KEY, catalog_path=catalog, limit=2, timeout=120) == 1
