@@ -51,8 +51,8 @@ def test_narratives_list_shows_the_four_watched_narratives(capsys):
         assert narrative in out
 
 
-def test_status_marks_outlets_that_yielded_nothing(tmp_path, capsys):
-    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+def test_status_marks_outlets_that_yielded_nothing(database_url, capsys):
+    url = database_url
     assert main(["--database", url, "status"]) == 0
     assert "No outlet has been crawled yet" in capsys.readouterr().out
     sessions = open_database(url)
@@ -78,8 +78,8 @@ def test_status_marks_outlets_that_yielded_nothing(tmp_path, capsys):
     assert "1 outlet(s) yielded no article" in out
 
 
-def test_digest_command_writes_each_format(tmp_path, capsys):
-    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+def test_digest_command_writes_each_format(tmp_path, database_url, capsys):
+    url = database_url
     sessions = open_database(url)
     with sessions.begin() as session:
         outlet = Outlet(key="o", name="Outlet", country="UA", homepage="https://o.ua/", languages="uk")
@@ -102,13 +102,13 @@ def test_digest_command_writes_each_format(tmp_path, capsys):
     assert "1 flagged article(s) on 2024-05-01" in capsys.readouterr().out
 
 
-def test_bad_arguments_are_one_line_errors(capsys, tmp_path):
+def test_bad_arguments_are_one_line_errors(capsys, database_url):
     with pytest.raises(SystemExit) as exit_info:
         main(["digest", "--date", "2024-13-45"])
     assert exit_info.value.code == 2
     assert "expected YYYY-MM-DD" in capsys.readouterr().err
     for extra in ([], ["--date", "2024-05-01"]):
-        args = ["--database", f"sqlite:///{tmp_path / 'x.sqlite'}", "digest", "--timezone", "Mars/Base"]
+        args = ["--database", database_url, "digest", "--timezone", "Mars/Base"]
         assert main(args + extra) == 2
         assert "unknown time zone 'Mars/Base'" in capsys.readouterr().err
     assert main(["crawl", "no-such-outlet"]) == 2

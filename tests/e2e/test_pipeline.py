@@ -14,7 +14,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from sqlalchemy import func, select
+
 from monitor.replica import render_catalog, serve_replica
+from monitor.storage.db import open_database
+from monitor.storage.models import ArticleCopy, CrawlRun
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
@@ -115,23 +119,26 @@ def test_analyze_seed_files_gives_the_same_flags(demo):
     assert stored == by_seed["000"]["text"]
 
 
-def test_second_crawl_of_unchanged_site_downloads_no_article(tmp_path):
-    database = f"sqlite:///{tmp_path / 'x.sqlite'}"
+def test_second_crawl_of_unchanged_site_downloads_no_article(tmp_path, database_url):
     with serve_replica() as base_url:
         catalog = tmp_path / "outlets.yaml"
         catalog.write_text(render_catalog(base_url), encoding="utf-8")
-        args = ["--database", database, "crawl", "lenta-ua-replica", "--outlets", str(catalog)]
+        args = ["--database", database_url, "crawl", "lenta-ua-replica", "--outlets", str(catalog)]
         first = monitor(*args, env={"MONITOR_LOG_LEVEL": "INFO"})
         second = monitor(*args, env={"MONITOR_LOG_LEVEL": "INFO"})
     assert first.returncode == 0, first.stderr[-3000:]
     assert second.returncode == 0, second.stderr[-3000:]
-    db = sqlite3.connect(tmp_path / "x.sqlite")
-    runs = db.execute("select pages_fetched, articles_found, articles_new from crawl_runs order by id").fetchall()
+    with open_database(database_url)() as session:
+        runs = session.execute(
+            select(CrawlRun.pages_fetched, CrawlRun.articles_found, CrawlRun.articles_new)
+            .order_by(CrawlRun.id)
+        ).all()
+        copies = session.scalar(select(func.count(ArticleCopy.id)))
     (fetched1, found1, new1), (fetched2, found2, new2) = runs
     assert new1 >= 2 and new2 == 0
     assert found2 == found1
     sources = 2  # the outlet's feed and its listing page
-    assert fetched1 == sources + new1 + db.execute("select count(*) from article_copies").fetchone()[0]
+    assert fetched1 == sources + new1 + copies
     assert fetched2 == sources
 
 
