@@ -6,12 +6,13 @@ import argparse
 import logging
 import os
 import sys
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from monitor import settings as project_settings
 from monitor.catalog import CatalogError, load_catalog
+from monitor.narratives import WatchlistError
 from monitor.storage.db import default_database_url
 
 LOGGER = logging.getLogger("monitor")
@@ -60,6 +61,65 @@ def cmd_narratives_list(args: argparse.Namespace) -> int:
     watchlist = load_watchlist(args.narratives)
     for narrative in watchlist.narratives:
         print(f"{narrative.id:30} v{narrative.version}  {narrative.title}")
+    return 0
+
+
+def _watchlist_for(args: argparse.Namespace):
+    from monitor.narratives import WatchlistError, load_watchlist
+
+    try:
+        return load_watchlist(args.narratives)
+    except WatchlistError as exc:
+        raise UserError(str(exc)) from None
+
+
+def _since(args: argparse.Namespace) -> datetime | None:
+    return datetime.combine(args.since, time(0), UTC) if args.since else None
+
+
+def _color() -> bool:
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+def cmd_narratives_test(args: argparse.Namespace) -> int:
+    from monitor.extraction import ExtractionFailed
+    from monitor.narratives.commands import evaluate_file, evaluate_text, format_verdict
+
+    watchlist = _watchlist_for(args)
+    if args.text is not None:
+        verdict = evaluate_text(watchlist, args.id, args.text, title=args.title,
+                                language=args.language)
+    else:
+        try:
+            verdict = evaluate_file(watchlist, args.id, args.file, language=args.language)
+        except (OSError, ExtractionFailed, ValueError) as exc:
+            raise UserError(f"{args.file}: {getattr(exc, 'strerror', None) or exc}") from None
+    print(format_verdict(verdict, color=_color()))
+    return 0 if verdict.flag else 1
+
+
+def cmd_narratives_backtest(args: argparse.Namespace) -> int:
+    from monitor.narratives.commands import backtest, format_backtest
+    from monitor.storage.db import open_database
+    from monitor.storage.store import Store
+
+    watchlist = _watchlist_for(args)
+    store = Store(open_database(args.database))
+    report = backtest(store, watchlist, args.id, since=_since(args), sample_size=args.sample)
+    print(format_backtest(report, color=_color()))
+    return 0
+
+
+def cmd_reflag(args: argparse.Namespace) -> int:
+    from monitor.narratives.commands import format_reflag, reflag
+    from monitor.storage.db import open_database
+    from monitor.storage.store import Store
+
+    watchlist = _watchlist_for(args)
+    store = Store(open_database(args.database))
+    report = reflag(store, watchlist, since=_since(args), narrative_id=args.narrative,
+                    force=args.force)
+    print(format_reflag(report))
     return 0
 
 
@@ -229,6 +289,37 @@ def build_parser() -> argparse.ArgumentParser:
     narrative_commands.add_parser("list", help="list watched narratives").set_defaults(
         func=cmd_narratives_list
     )
+    narratives_test = narrative_commands.add_parser(
+        "test",
+        help="run one narrative over a text or file and show why it fired",
+        description="Print the verdict (FLAGGED / not flagged), stance, the branch of the query "
+        "that fired, the definition's version and the evidence sentences with the matched words "
+        "highlighted (bold on a terminal, [[brackets]] otherwise). Needs no database. "
+        "Exit code 0 if flagged, 1 if not.",
+    )
+    narratives_test.add_argument("id", help="narrative id (see `monitor narratives list`)")
+    test_input = narratives_test.add_mutually_exclusive_group(required=True)
+    test_input.add_argument("--text", help="the text to test")
+    test_input.add_argument("--file", help="a .txt, .html or .html.gz article")
+    narratives_test.add_argument("--title", help="a title to go with --text (matched as a title)")
+    narratives_test.add_argument("--language", help="ISO 639-1 code (default: detected)")
+    narratives_test.set_defaults(func=cmd_narratives_test)
+    narratives_backtest = narrative_commands.add_parser(
+        "backtest",
+        help="what a new or edited narrative would flag in the stored archive (writes nothing)",
+        description="Run narrative ID of the watchlist given by --narratives (typically an "
+        "edited copy: `monitor --narratives edited.yaml narratives backtest ID`) over the "
+        "stored articles, writing nothing. Prints how many it would flag per outlet and "
+        "language, the stance split, how that compares with the flags stored now (same / new / "
+        "lost, and what happens to reviewed ones), and a sample of flagged articles.",
+    )
+    narratives_backtest.add_argument("id", help="narrative id in the --narratives watchlist")
+    narratives_backtest.add_argument("--since", type=_day, metavar="DATE",
+                                     help="only articles first seen on or after DATE "
+                                     "(YYYY-MM-DD, UTC)")
+    narratives_backtest.add_argument("--sample", type=int, default=5, metavar="N",
+                                     help="flagged articles to show (default 5)")
+    narratives_backtest.set_defaults(func=cmd_narratives_backtest)
 
     bench = commands.add_parser("bench", help="benchmarks that print their figure and reference")
     bench_commands = bench.add_subparsers(dest="bench_name", required=True, metavar="BENCHMARK")
@@ -250,6 +341,25 @@ def build_parser() -> argparse.ArgumentParser:
     bench_feeds.add_argument("dirs", nargs="+", metavar="DIR", help="folders of feed files")
     bench_feeds.set_defaults(func=cmd_bench)
 
+    reflag = commands.add_parser(
+        "reflag",
+        help="re-evaluate stored articles after the watchlist changed",
+        description="Run the current watchlist over stored articles. A flag made by an older "
+        "version of its narrative gets the new evidence, stance, branch and version, or is "
+        "removed when the narrative no longer matches; new matches are added; flags of the "
+        "current version are left alone. Reviewed verdicts are kept: an updated flag keeps its "
+        "review, and a reviewed flag the narrative no longer matches is kept with its old "
+        "evidence and version and marked superseded. Flags of narratives not in the watchlist "
+        "are not touched. Commits every 500 articles; running it twice changes nothing.",
+    )
+    reflag.add_argument("--since", type=_day, metavar="DATE",
+                        help="only articles first seen on or after DATE (YYYY-MM-DD, UTC)")
+    reflag.add_argument("--narrative", metavar="ID", help="only this narrative (default: all)")
+    reflag.add_argument("--force", action="store_true",
+                        help="also re-evaluate flags of the current version (after a matcher "
+                        "change that left the definitions as they were)")
+    reflag.set_defaults(func=cmd_reflag)
+
     status = commands.add_parser("status", help="last crawl run of every outlet")
     status.set_defaults(func=cmd_status)
     return parser
@@ -260,7 +370,7 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging(logging.DEBUG if args.verbose else os.environ.get("MONITOR_LOG_LEVEL", "INFO"))
     try:
         return args.func(args)
-    except (UserError, CatalogError) as exc:
+    except (UserError, CatalogError, WatchlistError) as exc:
         print(f"monitor: error: {exc}", file=sys.stderr)
         return 2
     except KeyError as exc:

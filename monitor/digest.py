@@ -128,7 +128,8 @@ def build_digest(
     tz: str = "Europe/Kyiv",
     narratives: list[tuple[str, str]] | None = None,
 ) -> Digest:
-    """Flags on articles first seen on `day` (local to `tz`), grouped by narrative.
+    """Flags on articles first seen on `day` (local to `tz`), grouped by narrative; flags
+    reviewed as false positives are left out.
 
     `narratives` lists (id, title) pairs to show even when nothing was flagged."""
     zone = ZoneInfo(tz)
@@ -138,6 +139,8 @@ def build_digest(
         select(NarrativeFlag)
         .join(Article)
         .where(Article.first_seen_at >= start, Article.first_seen_at < end)
+        # An analyst's "false positive" takes the flag out of every later digest.
+        .where(NarrativeFlag.review_state.is_distinct_from("false_positive"))
         .options(
             selectinload(NarrativeFlag.article).selectinload(Article.outlet),
             selectinload(NarrativeFlag.article).selectinload(Article.copies),

@@ -3,6 +3,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import func, inspect, select
+from sqlalchemy.orm import sessionmaker
 
 from monitor.catalog import parse_catalog
 from monitor.dedup import canonical_url, content_hash
@@ -157,3 +158,68 @@ def test_flags_are_unique_per_article_and_narrative(store, sessions):
             for _ in range(2):
                 session.add(NarrativeFlag(article_id=result.article_id, narrative_id="x", stance="report",
                                           sentence="s", matched_terms=[], evidence=[], branch="b", version="v"))
+
+
+def test_migration_0002_keeps_flags_and_adds_reviews(database_url):
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    engine = make_engine(database_url)
+    upgrade_schema(engine, "0001")
+    now = datetime(2022, 1, 10, tzinfo=timezone.utc)
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO outlets (id, key, name, country, homepage, languages, created_at) "
+            "VALUES (1, 'ua', 'UA', 'UA', 'https://ua.example/', 'uk', :now)"), {"now": now})
+        connection.execute(text(
+            "INSERT INTO articles (id, outlet_id, url, canonical_url, content_hash, text, language, "
+            "first_seen_at) VALUES (7, 1, 'https://ua.example/1', 'https://ua.example/1', 'h', "
+            "'Текст', 'uk', :now)"), {"now": now})
+        connection.execute(text(
+            "INSERT INTO narrative_flags (id, article_id, narrative_id, stance, sentence, "
+            "matched_terms, evidence, branch, version, created_at) VALUES (3, 7, 'probe', "
+            "'report', 'Речення.', '[\"слід\"]', '[]', 'слід', 'v1', :now)"), {"now": now})
+
+    def flags():
+        with engine.connect() as connection:
+            return [tuple(row) for row in connection.execute(text(
+                "SELECT id, article_id, narrative_id, stance, sentence, branch, version "
+                "FROM narrative_flags"))]
+
+    kept = [(3, 7, "probe", "report", "Речення.", "слід", "v1")]
+    upgrade_schema(engine)
+    assert flags() == kept
+    columns = {c["name"] for c in inspect(engine).get_columns("narrative_flags")}
+    assert {"review_state", "review_note", "reviewed_at", "reviewed_version", "superseded_at"} <= columns
+    names = {c["name"] for c in inspect(engine).get_check_constraints("narrative_flags")}
+    assert "ck_narrative_flags_review_state" in names
+    # The batch copy on SQLite keeps the other named constraints and indexes.
+    assert [u["name"] for u in inspect(engine).get_unique_constraints("narrative_flags")] == [
+        "uq_narrative_flags_article_id_narrative_id"]
+    # (PostgreSQL also lists the unique constraint's own index here.)
+    assert {"ix_narrative_flags_article_id", "ix_narrative_flags_narrative_id"} <= {
+        i["name"] for i in inspect(engine).get_indexes("narrative_flags")}
+    with pytest.raises(DBAPIError), engine.begin() as connection:
+        connection.execute(text("UPDATE narrative_flags SET review_state = 'maybe'"))
+    Store(sessionmaker(engine)).set_review(3, "confirmed", "seen it")
+    with sessionmaker(engine)() as session:
+        assert session.get(NarrativeFlag, 3).review_state == "confirmed"
+
+    downgrade_schema(engine, "0001")
+    assert flags() == kept
+    columns = {c["name"] for c in inspect(engine).get_columns("narrative_flags")}
+    assert "review_state" not in columns and "superseded_at" not in columns
+    upgrade_schema(engine)
+    assert flags() == kept
+
+
+def test_migrations_match_the_models(database_url):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from monitor.storage.models import Base
+
+    engine = make_engine(database_url)
+    upgrade_schema(engine)
+    with engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    CheckConstraint,
     DateTime,
     ForeignKey,
     Index,
@@ -124,9 +125,26 @@ class ArticleCopy(Base):
     outlet: Mapped[Outlet] = relationship()
 
 
+# An analyst's verdict on a flag; NULL while nobody has reviewed it.
+REVIEW_STATES = ("confirmed", "false_positive", "follow_up")
+
+
 class NarrativeFlag(Base):
+    """A narrative found in an article, and the analyst's review of it.
+
+    `version` is the definition that produced the evidence. A reviewed flag whose narrative
+    no longer matches after the definition changed is kept with its old evidence and version
+    and gets `superseded_at`, so `monitor reflag` never deletes an analyst's verdict.
+    """
+
     __tablename__ = "narrative_flags"
-    __table_args__ = (UniqueConstraint("article_id", "narrative_id"),)
+    __table_args__ = (
+        UniqueConstraint("article_id", "narrative_id"),
+        CheckConstraint(
+            "review_state IN ({})".format(", ".join(f"'{s}'" for s in REVIEW_STATES)),
+            name="review_state",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), index=True)
@@ -138,6 +156,12 @@ class NarrativeFlag(Base):
     branch: Mapped[str] = mapped_column(Text)
     version: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    review_state: Mapped[str | None] = mapped_column(String(16))
+    review_note: Mapped[str | None] = mapped_column(Text)
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The definition the analyst saw; differs from `version` once reflag renewed the evidence.
+    reviewed_version: Mapped[str | None] = mapped_column(String(64))
+    superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     article: Mapped[Article] = relationship(back_populates="flags")
 

@@ -4,30 +4,84 @@ from __future__ import annotations
 
 import gzip
 import logging
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from sqlalchemy import select, union
+from sqlalchemy import func, select, union
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.dedup import canonical_url
-from monitor.storage.models import Article, ArticleCopy, CrawlRun, NarrativeFlag, Outlet
+from monitor.storage.models import (
+    REVIEW_STATES,
+    Article,
+    ArticleCopy,
+    CrawlRun,
+    NarrativeFlag,
+    Outlet,
+    utcnow,
+)
 
 if TYPE_CHECKING:
     from monitor import catalog
     from monitor.items import ArticleItem
+    from monitor.narratives import Flag
 
 LOGGER = logging.getLogger(__name__)
 
 Outcome = Literal["new", "duplicate-url", "duplicate-content"]
 
 
+# What `Store.refresh_flags` did to one (article, narrative) pair.
+Refresh = Literal["added", "updated", "removed", "kept", "unchanged"]
+
+
 @dataclass(frozen=True)
 class StoreResult:
     outcome: Outcome
     article_id: int
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    """What matching and reporting need of an article (no raw HTML)."""
+
+    id: int
+    outlet_key: str
+    language: str
+    title: str | None
+    text: str
+    published_at: datetime | None
+    first_seen_at: datetime
+
+
+@dataclass(frozen=True)
+class StoredFlag:
+    """A stored flag as backtest compares it: live unless reflag superseded it."""
+
+    article_id: int
+    narrative_id: str
+    stance: str
+    sentence: str
+    version: str
+    review_state: str | None
+    superseded: bool
+
+
+def _flag_fields(flag: Flag) -> dict[str, Any]:
+    """The columns a matcher's Flag fills."""
+    return {
+        "narrative_id": flag.narrative_id,
+        "stance": flag.stance,
+        "sentence": flag.sentence,
+        "matched_terms": list(flag.matched_terms),
+        "evidence": [asdict(evidence) for evidence in flag.evidence],
+        "branch": flag.branch,
+        "version": flag.version,
+    }
 
 
 class Store:
@@ -124,18 +178,7 @@ class Store:
             published_at=extracted.published_at,
             raw_html_gz=gzip.compress(item.html) if item.html else None,
         )
-        article.flags = [
-            NarrativeFlag(
-                narrative_id=flag.narrative_id,
-                stance=flag.stance,
-                sentence=flag.sentence,
-                matched_terms=list(flag.matched_terms),
-                evidence=[asdict(evidence) for evidence in flag.evidence],
-                branch=flag.branch,
-                version=flag.version,
-            )
-            for flag in item.flags
-        ]
+        article.flags = [NarrativeFlag(**_flag_fields(flag)) for flag in item.flags]
         session.add(article)
         session.flush()
         return StoreResult("new", article.id)
@@ -179,3 +222,129 @@ class Store:
                 )
                 result.append((outlet, run))
             return result
+
+    def set_review(self, flag_id: int, state: str | None, note: str | None = None) -> None:
+        """Record an analyst's verdict on a flag: one of REVIEW_STATES, or None to clear it."""
+        if state is not None and state not in REVIEW_STATES:
+            raise ValueError(
+                f"unknown review state {state!r}; expected one of {', '.join(REVIEW_STATES)}"
+            )
+        with self.sessions.begin() as session:
+            flag = session.get(NarrativeFlag, flag_id)
+            if flag is None:
+                raise LookupError(f"no narrative flag with id {flag_id}")
+            flag.review_state = state
+            flag.review_note = note if state else None
+            flag.reviewed_at = utcnow() if state else None
+            flag.reviewed_version = flag.version if state else None
+
+    def count_articles(self, since: datetime | None = None) -> int:
+        """How many articles `articles(since)` will yield."""
+        query = select(func.count(Article.id))
+        if since is not None:
+            query = query.where(Article.first_seen_at >= since)
+        with self.sessions() as session:
+            return session.scalar(query)
+
+    def articles(
+        self, since: datetime | None = None, batch_size: int = 500
+    ) -> Iterator[list[StoredArticle]]:
+        """Articles first seen at or after `since`, in id order, one page per query.
+
+        Keyset pages, each read in its own short session, keep memory flat on any archive
+        and let the caller write between pages."""
+        columns = (Article.id, Outlet.key, Article.language, Article.title, Article.text,
+                   Article.published_at, Article.first_seen_at)
+        last_id = 0
+        while True:
+            query = select(*columns).join(Outlet).where(Article.id > last_id)
+            if since is not None:
+                query = query.where(Article.first_seen_at >= since)
+            with self.sessions() as session:
+                rows = session.execute(query.order_by(Article.id).limit(batch_size)).all()
+            if not rows:
+                return
+            yield [StoredArticle(*row) for row in rows]
+            last_id = rows[-1][0]
+
+    def stored_flags(self, article_ids: Sequence[int], narrative_id: str) -> list[StoredFlag]:
+        """The stored flags of one narrative on these articles."""
+        query = select(
+            NarrativeFlag.article_id, NarrativeFlag.narrative_id, NarrativeFlag.stance,
+            NarrativeFlag.sentence, NarrativeFlag.version, NarrativeFlag.review_state,
+            NarrativeFlag.superseded_at.is_not(None),
+        ).where(
+            NarrativeFlag.article_id.in_(article_ids), NarrativeFlag.narrative_id == narrative_id
+        )
+        with self.sessions() as session:
+            return [StoredFlag(*row) for row in session.execute(query)]
+
+    def flag_counts(self, since: datetime | None = None) -> dict[str, int]:
+        """Stored flags per narrative id, on articles first seen at or after `since`."""
+        query = select(NarrativeFlag.narrative_id, func.count(NarrativeFlag.id)).join(Article)
+        if since is not None:
+            query = query.where(Article.first_seen_at >= since)
+        with self.sessions() as session:
+            return dict(session.execute(query.group_by(NarrativeFlag.narrative_id)).all())
+
+    def refresh_flags(
+        self,
+        matches: Mapping[int, Sequence[Flag]],
+        versions: Mapping[str, str],
+        *,
+        force: bool = False,
+    ) -> Counter[tuple[str, Refresh]]:
+        """Bring the flags of the narratives in `versions` ({id: current version}) on the
+        articles in `matches` ({article_id: fresh flags}) in line with the fresh flags.
+
+        A flag of the current version is left alone unless `force`. Otherwise a fresh match
+        replaces its evidence, stance, branch and version (a review stays on it), and a
+        narrative that no longer matches deletes an unreviewed flag but keeps a reviewed one
+        as it was, marked `superseded_at`. One transaction; returns (narrative, outcome) counts.
+        """
+        outcomes: Counter[tuple[str, Refresh]] = Counter()
+        with self.sessions.begin() as session:
+            stored = {
+                (row.article_id, row.narrative_id): row
+                for row in session.scalars(
+                    select(NarrativeFlag).where(
+                        NarrativeFlag.article_id.in_(list(matches)),
+                        NarrativeFlag.narrative_id.in_(list(versions)),
+                    )
+                )
+            }
+            for article_id, flags in matches.items():
+                fresh = {flag.narrative_id: flag for flag in flags}
+                for narrative_id, version in versions.items():
+                    row = stored.get((article_id, narrative_id))
+                    outcome = _refresh(session, article_id, row, fresh.get(narrative_id),
+                                       version, force)
+                    if outcome is not None:
+                        outcomes[(narrative_id, outcome)] += 1
+        return outcomes
+
+
+def _refresh(session: Session, article_id: int, row: NarrativeFlag | None, flag: Flag | None,
+             version: str, force: bool) -> Refresh | None:
+    if row is None:
+        if flag is None:
+            return None
+        session.add(NarrativeFlag(article_id=article_id, **_flag_fields(flag)))
+        return "added"
+    if row.version == version and row.superseded_at is None and not force:
+        return "unchanged"
+    if flag is None:
+        if row.review_state is None:
+            session.delete(row)
+            return "removed"
+        if row.superseded_at is not None:
+            return "unchanged"
+        row.superseded_at = utcnow()
+        return "kept"
+    fields = _flag_fields(flag)
+    if row.superseded_at is None and all(getattr(row, k) == v for k, v in fields.items()):
+        return "unchanged"
+    for key, value in fields.items():
+        setattr(row, key, value)
+    row.superseded_at = None
+    return "updated"
