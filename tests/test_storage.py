@@ -223,3 +223,38 @@ def test_migrations_match_the_models(database_url):
     upgrade_schema(engine)
     with engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+
+
+def make_flag(narrative_id: str) -> Flag:
+    evidence = Evidence(term="слід", field="body", start=0, end=4, sentence="Слід.", sentence_start=0)
+    return Flag(narrative_id=narrative_id, stance="report", sentence="Слід.", matched_terms=("слід",),
+                evidence=(evidence,), branch="слід", version="v1")
+
+
+def test_same_url_with_same_body_is_a_duplicate_url_not_a_copy_of_itself(store, sessions):
+    first = store.save_article(make_item("first-outlet", "https://first.example.ua/news/1"))
+    again = store.save_article(make_item("first-outlet", "https://first.example.ua/news/1"))
+    assert (again.outcome, again.article_id) == ("duplicate-url", first.article_id)
+    with sessions() as session:
+        assert session.scalar(select(func.count(ArticleCopy.id))) == 0
+
+
+def test_a_copy_url_seen_again_with_another_body_is_a_duplicate_url(store, sessions):
+    first = store.save_article(make_item("first-outlet", "https://first.example.ua/news/1"))
+    store.save_article(make_item("second-outlet", "https://second.example.kz/news/9"))
+    again = store.save_article(make_item("second-outlet", "https://second.example.kz/news/9",
+                                         body="Оновлений текст."))
+    assert (again.outcome, again.article_id) == ("duplicate-url", first.article_id)
+    with sessions() as session:
+        assert session.scalar(select(func.count(Article.id))) == 1
+        assert session.scalar(select(func.count(ArticleCopy.id))) == 1
+
+
+def test_a_narrative_flagged_twice_in_one_item_is_stored_once(store, sessions):
+    item = make_item("first-outlet", "https://first.example.ua/news/1",
+                     flags=[make_flag("probe"), make_flag("probe"), make_flag("other")])
+    result = store.save_article(item)
+    with sessions() as session:
+        stored = session.scalars(select(NarrativeFlag.narrative_id)
+                                 .where(NarrativeFlag.article_id == result.article_id)).all()
+    assert sorted(stored) == ["other", "probe"]

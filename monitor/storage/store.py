@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import logging
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
@@ -11,7 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import func, select, union
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.dedup import canonical_url
@@ -84,6 +85,78 @@ def _flag_fields(flag: Flag) -> dict[str, Any]:
     }
 
 
+# INSERT ... ON CONFLICT for each backend the monitor runs on.
+_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+def _insert_unless_present(session: Session, model: type, *unique: str):
+    """INSERT ... ON CONFLICT (unique) DO NOTHING into `model`'s table on this backend."""
+    backend = session.get_bind().dialect.name
+    if backend not in _INSERTS:
+        raise NotImplementedError(f"the store supports SQLite and PostgreSQL, not {backend}")
+    return _INSERTS[backend](model).on_conflict_do_nothing(index_elements=unique)
+
+
+def _hold_off_same_body_or_url(session: Session, item: ArticleItem) -> None:
+    """Make any other save of the same body or the same canonical URL wait for this
+    transaction to end, so that the reads which follow see what it stored."""
+    if session.get_bind().dialect.name == "sqlite":
+        # The write lock now rather than at the first INSERT: the reads then see every
+        # committed save, and no other writer can come between them and the insert.
+        session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+        return
+    keys = {_lock_key("content_hash", item.content_hash), _lock_key("url", item.canonical_url)}
+    # Always in ascending order, so two saves never each hold the lock the other waits for.
+    for key in sorted(keys):
+        session.execute(select(func.pg_advisory_xact_lock(key)))
+
+
+def _lock_key(kind: str, value: str) -> int:
+    """A signed 64-bit advisory lock key; a collision only makes two saves wait in turn."""
+    digest = hashlib.blake2b(f"{kind}:{value}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def _insert_article(session: Session, item: ArticleItem, outlet_id: int) -> int | None:
+    """Insert the article and its flags; None if its canonical URL is already an article."""
+    extracted = item.extracted
+    article = _insert_unless_present(session, Article, "canonical_url").values(
+        outlet_id=outlet_id,
+        url=item.url,
+        canonical_url=item.canonical_url,
+        content_hash=item.content_hash,
+        title=extracted.title,
+        text=extracted.text,
+        author=extracted.author,
+        site_name=extracted.site_name,
+        language=item.language or "und",
+        published_at=extracted.published_at,
+        raw_html_gz=gzip.compress(item.html) if item.html else None,
+    )
+    article_id = session.scalar(article.returning(Article.id))
+    if article_id is not None and item.flags:
+        session.execute(
+            _insert_unless_present(session, NarrativeFlag, "article_id", "narrative_id"),
+            [{"article_id": article_id, **_flag_fields(flag)} for flag in item.flags],
+        )
+    return article_id
+
+
+def _insert_copy(
+    session: Session, item: ArticleItem, outlet_id: int, article_id: int
+) -> int | None:
+    """Record the item as a copy of the article; None if its canonical URL is already a copy."""
+    copy = _insert_unless_present(session, ArticleCopy, "canonical_url").values(
+        article_id=article_id,
+        outlet_id=outlet_id,
+        url=item.url,
+        canonical_url=item.canonical_url,
+        title=item.extracted.title,
+        published_at=item.extracted.published_at,
+    )
+    return session.scalar(copy.returning(ArticleCopy.id))
+
+
 class Store:
     """Writes and reads the monitor's records through one session factory."""
 
@@ -120,19 +193,39 @@ class Store:
 
     def save_article(self, item: ArticleItem) -> StoreResult:
         """Store an extracted, classified article once: a known URL or an identical body
-        already stored under another URL is not a new article (the latter becomes a copy)."""
-        extracted = item.extracted
-        assert extracted is not None and item.canonical_url and item.content_hash
-        try:
-            with self.sessions.begin() as session:
-                return self._save(session, item)
-        except IntegrityError:
-            # Another process stored the same canonical URL between our check and insert.
-            with self.sessions() as session:
-                existing = self._article_with_url(session, item.canonical_url)
-                if existing is None:
-                    raise
+        already stored under another URL is not a new article (the latter becomes a copy).
+
+        Safe with several crawler processes saving at once. Rows go in with INSERT ... ON
+        CONFLICT DO NOTHING on the unique keys, so no table ever holds a canonical URL, or an
+        (article, narrative) flag, twice. The decisions that span rows (is this body already an
+        article? is this URL in the other table?) are taken under a lock held until commit:
+        PostgreSQL advisory locks on the content hash and on the URL, or SQLite's one writer
+        taken up front (BEGIN IMMEDIATE). A unique constraint on `content_hash` was the other
+        way; it needs a migration merging the duplicate articles past races made, flags and
+        reviews included, and it would fix in the schema a policy that belongs to dedup.
+        """
+        assert item.extracted is not None and item.canonical_url and item.content_hash
+        with self.sessions.begin() as session:
+            _hold_off_same_body_or_url(session, item)
+            existing = self._article_with_url(session, item.canonical_url)
+            if existing is not None:
                 return StoreResult("duplicate-url", existing)
+            outlet_id = session.scalar(select(Outlet.id).where(Outlet.key == item.outlet_key))
+            if outlet_id is None:
+                raise LookupError(f"outlet {item.outlet_key!r} is not in the database")
+            original = session.scalar(
+                select(Article.id)
+                .where(Article.content_hash == item.content_hash)
+                .order_by(Article.id)
+                .limit(1)
+            )
+            if original is not None:
+                if _insert_copy(session, item, outlet_id, original) is not None:
+                    return StoreResult("duplicate-content", original)
+            elif (article_id := _insert_article(session, item, outlet_id)) is not None:
+                return StoreResult("new", article_id)
+            # The insert did nothing: a writer outside these locks stored the URL meanwhile.
+            return StoreResult("duplicate-url", self._article_with_url(session, item.canonical_url))
 
     def _article_with_url(self, session: Session, canonical: str) -> int | None:
         found = session.scalar(select(Article.id).where(Article.canonical_url == canonical))
@@ -141,47 +234,6 @@ class Store:
                 select(ArticleCopy.article_id).where(ArticleCopy.canonical_url == canonical)
             )
         return found
-
-    def _save(self, session: Session, item: ArticleItem) -> StoreResult:
-        extracted = item.extracted
-        existing = self._article_with_url(session, item.canonical_url)
-        if existing is not None:
-            return StoreResult("duplicate-url", existing)
-        outlet_id = session.scalar(select(Outlet.id).where(Outlet.key == item.outlet_key))
-        if outlet_id is None:
-            raise LookupError(f"outlet {item.outlet_key!r} is not in the database")
-        original = session.scalar(
-            select(Article).where(Article.content_hash == item.content_hash).order_by(Article.id)
-        )
-        if original is not None:
-            session.add(
-                ArticleCopy(
-                    article_id=original.id,
-                    outlet_id=outlet_id,
-                    url=item.url,
-                    canonical_url=item.canonical_url,
-                    title=extracted.title,
-                    published_at=extracted.published_at,
-                )
-            )
-            return StoreResult("duplicate-content", original.id)
-        article = Article(
-            outlet_id=outlet_id,
-            url=item.url,
-            canonical_url=item.canonical_url,
-            content_hash=item.content_hash,
-            title=extracted.title,
-            text=extracted.text,
-            author=extracted.author,
-            site_name=extracted.site_name,
-            language=item.language or "und",
-            published_at=extracted.published_at,
-            raw_html_gz=gzip.compress(item.html) if item.html else None,
-        )
-        article.flags = [NarrativeFlag(**_flag_fields(flag)) for flag in item.flags]
-        session.add(article)
-        session.flush()
-        return StoreResult("new", article.id)
 
     def record_run(
         self,
