@@ -335,11 +335,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bench_language.add_argument("--data", help="labelled set (default: the bundled one)")
     bench_language.set_defaults(func=cmd_bench)
+    bench_narratives = bench_commands.add_parser(
+        "narratives", help="precision, recall and stance per narrative and language; speed"
+    )
+    bench_narratives.add_argument("--data", help="labelled set (default: the bundled one)")
+    bench_narratives.add_argument("--articles", type=int, default=200,
+                                  help="synthetic 600-word articles for the speed figure")
+    bench_narratives.set_defaults(func=cmd_bench)
     bench_feeds = bench_commands.add_parser(
         "feeds", help="parse feeds in legacy encodings and check their Cyrillic titles"
     )
     bench_feeds.add_argument("dirs", nargs="+", metavar="DIR", help="folders of feed files")
     bench_feeds.set_defaults(func=cmd_bench)
+    bench_dedup = bench_commands.add_parser(
+        "dedup", help="story clustering on a generated corpus: pair precision/recall, sweeps"
+    )
+    bench_dedup.add_argument("--stories", type=int, default=300,
+                             help="stories per language (default 300: about 2,200 articles)")
+    bench_dedup.add_argument("--seed", type=int, default=20240601, help="corpus seed")
+    bench_dedup.add_argument("--threshold", type=float,
+                             help="similarity threshold to gate (default: the shipped setting)")
+    bench_dedup.set_defaults(func=cmd_bench)
 
     reflag = commands.add_parser(
         "reflag",

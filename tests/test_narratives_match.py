@@ -148,6 +148,15 @@ def test_near_needs_two_places_and_one_field(tmp_path):
     assert matches(across, "CSTO troops left Kazakhstan.", "en", title="About the CSTO")
 
 
+def test_near_operand_inside_the_other_span_counts_as_near(tmp_path):
+    # "terrorists who attacked the country were trained abroad": the attack stands inside
+    # the span of (terrorists ... trained abroad); different words, so they are near.
+    watchlist = single(tmp_path, {"en": "(troop NEAR/6 abroad) NEAR/2 Kazakhstan"})
+    assert matches(watchlist, "Troops from Kazakhstan trained abroad.", "en")
+    same_words = single(tmp_path, {"en": "(troop NEAR/6 abroad) NEAR/2 troop"})
+    assert not matches(same_words, "Troops from Kazakhstan trained abroad.", "en")
+
+
 def test_phrase_does_not_run_across_sentences(tmp_path):
     watchlist = single(tmp_path, {"uk": '"український слід"'})
     assert not matches(watchlist, "Це був уряд український. Слід Казахстану зник.", "uk")
@@ -164,7 +173,7 @@ def test_unknown_language_evaluates_every_query(tmp_path):
 
 
 def test_evidence_offsets_point_at_the_matched_text(shipped):
-    title = "Фейк про «український слід» у Казахстані"
+    title = "Фейк про «український слід» у протестах у Казахстані"
     text = ("Заява посольства. Російські канали поширюють фейк: нібито українські інструктори "
             "навчали учасників протестів в Алмати.")
     (flag,) = shipped.match(text, "uk", title=title)
@@ -176,9 +185,11 @@ def test_evidence_offsets_point_at_the_matched_text(shipped):
         assert source[evidence.start:evidence.end] == evidence.term
         assert source[evidence.sentence_start:].startswith(evidence.sentence)
         assert evidence.start >= evidence.sentence_start
-    assert flag.matched_terms[:3] == ("український слід", "українські", "інструктори")
-    assert flag.sentence == title  # the first query evidence, not the context clause
+    assert flag.matched_terms == ("український", "слід", "протестах", "українські",
+                                  "інструктори", "протестів")
+    assert flag.sentence == title  # the first sentence carrying the claim, title first
     assert [e.term for e in flag.evidence if e.clause == "context"] == ["Казахстані", "Алмати"]
+    assert flag.branch == "україн* NEAR/6 (слід OR інструктор) NEAR/25 протест"
 
 
 def test_branch_shows_the_alternative_that_fired(tmp_path):
@@ -233,8 +244,8 @@ def test_version_ignores_key_order_and_flags_carry_it(tmp_path):
          "ukrainian-trace-kazakhstan"),
         ("uk", "Посольство Казахстану спростувало чутки про причетних до протестів українців.",
          "ukrainian-trace-kazakhstan"),
-        ("ru", "Сообщение, что Казахстан встанет на сторону России в войне, не соответствует "
-               "действительности.", "kazakhstan-joins-russia-war"),
+        ("ru", ("Сообщение, что Казахстан встанет на сторону России в войне, не соответствует "
+                "действительности."), "kazakhstan-joins-russia-war"),
         ("kk", "Қазақстан Ресей жағында соғысқа кіреді деген хабар жалған ақпарат.",
          "kazakhstan-joins-russia-war"),
         ("en", "Claims that Ukrainian instructors organised the riots in Almaty were debunked.",
@@ -270,14 +281,55 @@ def test_stance_window_is_two_sentences(shipped, cue_after, stance):
     assert flagged(shipped, " ".join(sentences), "uk") == {"ukrainian-trace-kazakhstan": stance}
 
 
-def test_debunk_cue_in_title_or_lead_covers_the_article(shipped):
-    body = ["Новини дня."] * 6 + ["Канали пишуть про український слід у протестах у Казахстані."]
-    text = " ".join(body)
+CLAIM = "Канали пишуть про український слід у протестах у Казахстані."
+
+
+def test_cue_in_title_or_lead_debunks_when_the_lead_speaks_about_the_claim(shipped):
+    text = " ".join(["Новини дня."] * 6 + [CLAIM])
     assert flagged(shipped, text, "uk") == {"ukrainian-trace-kazakhstan": "report"}
-    titled = flagged(shipped, text, "uk", title="Фейк тижня")
+    # A fact-check framing: the verdict leads and the lead names the claim ...
+    titled = flagged(shipped, text, "uk", title="Фейк про українських інструкторів")
     assert titled == {"ukrainian-trace-kazakhstan": "debunk"}
-    lead = "Це неправда. " + text
+    lead = "Це неправда. " + CLAIM + " " + " ".join(["Новини дня."] * 6)
     assert flagged(shipped, lead, "uk") == {"ukrainian-trace-kazakhstan": "debunk"}
+
+
+def test_cue_in_title_or_lead_alone_does_not_make_a_distant_claim_debunked(shipped):
+    # ... but "Фейк тижня" over an article that reaches the claim seven sentences later
+    # is about something else (the old rule made every flag of such an article a debunk).
+    text = " ".join(["Новини дня."] * 6 + [CLAIM])
+    assert flagged(shipped, text, "uk", title="Фейк тижня") == {
+        "ukrainian-trace-kazakhstan": "report"}
+    lead = "Це неправда. " + text
+    assert flagged(shipped, lead, "uk") == {"ukrainian-trace-kazakhstan": "report"}
+
+
+def test_fact_check_of_one_narrative_reports_another_stated_as_fact(shipped):
+    title = "Фейк про український слід: що насправді відомо про січень у Казахстані"
+    text = ("Розповіді про українських бойовиків у Казахстані — фейк, який не підтвердило "
+            "жодне відомство. Водночас 6 січня до країни справді прибули миротворці ОДКБ. "
+            "Їх вивели вже за два тижні.")
+    assert flagged(shipped, text, "uk", title=title) == {
+        "ukrainian-trace-kazakhstan": "debunk", "csto-troops-kazakhstan": "report"}
+
+
+def test_verdict_between_two_claims_belongs_to_the_one_before_it(shipped):
+    text = ("Російські канали стверджували, що протестувальників у Казахстані навчали "
+            "інструктори з України. Ця версія — вигадка пропагандистів. Окремо відзначимо, що "
+            "2 500 військових ОДКБ, введених у країну 6 січня, покинули її до 19 січня.")
+    assert flagged(shipped, text, "uk") == {
+        "ukrainian-trace-kazakhstan": "debunk", "csto-troops-kazakhstan": "report"}
+
+
+def test_neither_confirmed_nor_denied_is_not_a_refutation(shipped):
+    text = ("Російські ЗМІ пишуть, що миротворчий контингент ОДКБ затримається в Казахстані. "
+            "Акорда цю інформацію не підтвердила і не спростувала.")
+    assert flagged(shipped, text, "uk") == {"csto-troops-kazakhstan": "report"}
+    english = ("Russian media reported that the CSTO peacekeeping contingent would remain in "
+               "Kazakhstan. Akorda has neither confirmed nor denied the reports.")
+    assert flagged(shipped, english, "en") == {"csto-troops-kazakhstan": "report"}
+    denied = "Kazakhstan denied reports that CSTO troops would remain in the country."
+    assert flagged(shipped, denied, "en") == {"csto-troops-kazakhstan": "debunk"}
 
 
 # --- the shipped narratives, one positive and one negative per language --------------------

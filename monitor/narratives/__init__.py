@@ -6,15 +6,9 @@
 See docs/narratives.md for the query language and config/narratives.yaml for the data.
 """
 
+from monitor.narratives.flags import Evidence, Flag
 from monitor.narratives.query import QuerySyntaxError, parse_query, prune, render
-from monitor.narratives.watchlist import (
-    Evidence,
-    Flag,
-    Narrative,
-    Watchlist,
-    WatchlistError,
-    load_watchlist,
-)
+from monitor.narratives.watchlist import Narrative, Watchlist, WatchlistError, load_watchlist
 
 __all__ = [
     "Evidence",

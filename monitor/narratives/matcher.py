@@ -2,7 +2,8 @@
 
 An article is tokenised once (`Document`); for each language asked for, every token's
 match keys go into one inverted index, so a query term costs a few dict lookups no
-matter how many narratives share it.
+matter how many narratives share it. monitor.narratives.screening keeps the index small
+and skips, before this exact evaluation, the narratives that cannot match.
 """
 
 from __future__ import annotations
@@ -11,9 +12,17 @@ import logging
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 
+from monitor.narratives import text as text_module
 from monitor.narratives.morphology import word_keys
 from monitor.narratives.query import And, AndNot, Near, Node, Or, Phrase, Term
-from monitor.narratives.text import split_sentences, tokenize
+from monitor.narratives.screening import KeyFilter, WordGroup, Words
+from monitor.narratives.text import (
+    WORD_RE,
+    mixes_scripts,
+    normalize_text,
+    normalize_word,
+    split_sentences,
+)
 
 LOGGER = logging.getLogger(__name__)
 
@@ -41,56 +50,103 @@ def compile_query(node: Node, lang: str) -> Node:
         return node
     if isinstance(node, Phrase):
         return replace(node, words=tuple(compile_query(w, lang) for w in node.words))
-    if isinstance(node, (Or, And)):
+    if isinstance(node, Or):
+        children = tuple(compile_query(c, lang) for c in node.children)
+        terms = [c for c in children if isinstance(c, Term)]
+        return replace(node, children=children,
+                       word_group=WordGroup.of(terms) if terms else None)
+    if isinstance(node, And):
         return replace(node, children=tuple(compile_query(c, lang) for c in node.children))
     return replace(node, left=compile_query(node.left, lang), right=compile_query(node.right, lang))
 
 
 class Document:
-    """Title and body of one article, tokenised and split into sentences once."""
+    """Title and body of one article, tokenised and split into sentences once.
 
-    def __init__(self, body: str, title: str | None = None):
+    Tokens are kept as parallel lists (normalised form, sentence) and their character
+    offsets are only worked out when evidence is built: most articles never need them.
+    """
+
+    def __init__(self, body: str, title: str | None = None, key_filter: KeyFilter | None = None):
         self.texts = {"title": title or "", "body": body or ""}
-        self.tokens = []  # text.Token, title tokens first
-        self.token_field: list[str] = []
+        self.norms: list[str] = []  # normalised word forms, title first
         self.token_sentence: list[int] = []  # index into self.sentences
         self.sentences: list[Sentence] = []
+        self._first_token: list[int] = []  # per sentence
+        normalized = text_module._NORMALIZED.get
         for field in FIELDS:
-            self._add_field(field, self.texts[field])
+            text = self.texts[field]
+            # Lower-casing and folding the whole field at once is far cheaper than word by
+            # word; only sentences that mix Latin and Cyrillic letters go word by word.
+            folded = normalize_text(text)
+            mixed = folded is None or mixes_scripts(text)
+            for i, (start, end) in enumerate(split_sentences(text)):
+                if mixed and (folded is None or mixes_scripts(text, start, end)):
+                    words = [normalized(w) or normalize_word(w)
+                             for w in WORD_RE.findall(text, start, end)]
+                else:
+                    words = WORD_RE.findall(folded, start, end)
+                self._first_token.append(len(self.norms))
+                self.token_sentence.extend([len(self.sentences)] * len(words))
+                self.norms.extend(words)
+                self.sentences.append(Sentence(field, i, start, end))
+            if field == "title":
+                title_tokens = len(self.norms)
+        self.token_field = ["title"] * title_tokens + ["body"] * (len(self.norms) - title_tokens)
         self.surface_index: dict[str, list[int]] = {}
-        for i, token in enumerate(self.tokens):
-            self.surface_index.setdefault(token.norm, []).append(i)
+        for i, norm in enumerate(self.norms):
+            positions = self.surface_index.get(norm)
+            if positions is None:
+                self.surface_index[norm] = [i]
+            else:
+                positions.append(i)
+        self._key_filter = key_filter
+        self._offsets: dict[int, list[tuple[int, int]]] = {}  # sentence -> token spans
         self._surfaces: list[str] | None = None
+        self._surface_set: set[str] | None = None
         self._key_indexes: dict[str, dict[str, list[int]]] = {}
+        self._words: dict[str, Words] = {}
         self._term_cache: dict[tuple[str, str, str], list[int]] = {}
+        self._phrase_cache: dict[tuple[str, int], list[int]] = {}
         self._match_cache: dict[tuple[str, int], list[Match]] = {}
+        self.screen_cache: dict = {}  # screening.spans, per (lang, node)
 
-    def _add_field(self, field: str, text: str) -> None:
-        spans = split_sentences(text)
-        first = len(self.sentences)
-        self.sentences.extend(Sentence(field, i, s, e) for i, (s, e) in enumerate(spans))
-        current = first
-        for token in tokenize(text):
-            # Tokens arrive in text order, so the sentence pointer only moves forward.
-            while current + 1 < len(self.sentences) and token.start >= self.sentences[current].end:
-                current += 1
-            self.tokens.append(token)
-            self.token_field.append(field)
-            self.token_sentence.append(current)
+    def span(self, position: int) -> tuple[int, int]:
+        """Character offsets of a token in its field's text (found again only in its
+        sentence, the same way the sentence was tokenised)."""
+        index = self.token_sentence[position]
+        spans = self._offsets.get(index)
+        if spans is None:
+            sentence = self.sentences[index]
+            text = self.texts[sentence.field]
+            spans = self._offsets[index] = [
+                m.span() for m in WORD_RE.finditer(text, sentence.start, sentence.end)]
+        return spans[position - self._first_token[index]]
 
     def key_index(self, lang: str) -> dict[str, list[int]]:
         """Inverted index match key -> token positions for one language (built once)."""
         index = self._key_indexes.get(lang)
         if index is None:
-            index = {}
-            for norm, positions in self.surface_index.items():
-                for key in word_keys(norm, lang):
-                    index.setdefault(key, []).extend(positions)
-            for key, positions in index.items():
-                if len(positions) > 1:
+            if self._key_filter is not None:
+                index = self._key_filter.index(self.surface_index, lang)
+            else:
+                index = {}
+                for norm, positions in self.surface_index.items():
+                    for key in word_keys(norm, lang):
+                        index.setdefault(key, []).extend(positions)
+                for positions in index.values():
                     positions.sort()  # several surface forms may share a key
             self._key_indexes[lang] = index
         return index
+
+    def words(self, lang: str) -> Words:
+        """The article's words in one language, for presence checks (built once)."""
+        found = self._words.get(lang)
+        if found is None:
+            if self._surface_set is None:
+                self._surface_set = set(self.surface_index)
+            found = self._words[lang] = Words(set(self.key_index(lang)), self._surface_set)
+        return found
 
     def term_positions(self, term: Term, lang: str) -> list[int]:
         """Sorted token positions where a compiled term matches."""
@@ -133,23 +189,79 @@ class Document:
         if isinstance(node, Phrase):
             return self._phrase_matches(node, lang)
         if isinstance(node, Or):
-            merged = [m for child in node.children for m in self.matches(child, lang)]
-            return sorted(merged, key=lambda m: (m[0], m[1]))
+            merged: list[Match] = []
+            others = node.children
+            if node.word_group is not None:
+                merged = self._word_group_matches(node.word_group, lang)
+                others = [child for child in node.children if not isinstance(child, Term)]
+            for child in others:
+                merged.extend(self.matches(child, lang))
+            if others:
+                merged.sort(key=lambda m: (m[0], m[1]))
+            return merged
         if isinstance(node, Near):
             return self._near_matches(node, lang)
         raise TypeError(f"{type(node).__name__} has no positions")
 
-    def _phrase_matches(self, phrase: Phrase, lang: str) -> list[Match]:
-        width = len(phrase.words)
-        followers = [set(self.term_positions(w, lang)) for w in phrase.words[1:]]
+    def present_words(self, group: WordGroup, lang: str) -> list[tuple[int, list[int], Term]]:
+        """(rank in the group, positions, word) for each word of an OR-group found here."""
+        words = self.words(lang)
+        present: list[tuple[int, list[int], Term]] = []
+        if group.keys:
+            index = self.key_index(lang)
+            for key in group.keys.intersection(words.keys):
+                term = group.by_key[key]
+                present.append((group.order[id(term)], index[key], term))
+        if group.forms:
+            for form in group.forms.intersection(words.forms):
+                term = group.by_form[form]
+                present.append((group.order[id(term)], self.surface_index[form], term))
+        for term in group.prefixes:
+            if words.has_prefix(term.word):
+                present.append((group.order[id(term)], self.term_positions(term, lang), term))
+        return present
+
+    def _word_group_matches(self, group: WordGroup, lang: str) -> list[Match]:
+        """Matches of an OR of single words; one per token, for the group's first word
+        that matches there (so the branch shown is stable from run to run)."""
+        present = self.present_words(group, lang)
+        if not present:
+            return []
+        found: dict[int, Term] = {}
+        present.sort(key=lambda item: item[0])  # query order: the first word keeps a token
+        for _rank, positions, term in present:
+            for position in positions:
+                found.setdefault(position, term)
+        return [(p, p, ((p, p, term),)) for p, term in sorted(found.items())]
+
+    def phrase_starts(self, phrase: Phrase, lang: str) -> list[int]:
+        """Positions where a phrase begins: its words in sequence within one sentence."""
+        cache_key = (lang, id(phrase))
+        found = self._phrase_cache.get(cache_key)
+        if found is not None:
+            return found
+        lists = [self.term_positions(w, lang) for w in phrase.words]
         found = []
-        for p in self.term_positions(phrase.words[0], lang):
-            last = p + width - 1
-            if last >= len(self.tokens) or self.token_sentence[p] != self.token_sentence[last]:
-                continue  # a phrase does not run across a sentence or from title into body
-            if all(p + i + 1 in positions for i, positions in enumerate(followers)):
-                found.append((p, last, ((p, last, phrase),)))
+        if all(lists):
+            # Walk the rarest word's positions ("з України": України, not every "з").
+            anchor = min(range(len(lists)), key=lambda i: len(lists[i]))
+            others = [(i, set(positions)) for i, positions in enumerate(lists) if i != anchor]
+            last_offset = len(lists) - 1
+            for position in lists[anchor]:
+                first = position - anchor
+                last = first + last_offset
+                if first < 0 or last >= len(self.norms):
+                    continue
+                if self.token_sentence[first] != self.token_sentence[last]:
+                    continue  # a phrase does not run across a sentence or from title into body
+                if all(first + i in positions for i, positions in others):
+                    found.append(first)
+        self._phrase_cache[cache_key] = found
         return found
+
+    def _phrase_matches(self, phrase: Phrase, lang: str) -> list[Match]:
+        width = len(phrase.words) - 1
+        return [(p, p + width, ((p, p + width, phrase),)) for p in self.phrase_starts(phrase, lang)]
 
     def _near_matches(self, near: Near, lang: str) -> list[Match]:
         left = self.matches(near.left, lang)
@@ -168,13 +280,23 @@ class Document:
                     gap = r_start - l_end - 1
                 elif l_start > r_end:
                     gap = l_start - r_end - 1
+                elif _share_words(l_hits, r_hits):
+                    continue  # the same words are one place, not two near each other
                 else:
-                    continue  # overlapping operands are one place, not two near each other
+                    # One stands inside the other's span ("terrorists who attacked the
+                    # country were trained abroad"): different words, so they are near.
+                    gap = 0
                 if gap > near.distance or self.token_field[l_start] != self.token_field[r_start]:
                     continue
                 span = (min(l_start, r_start), max(l_end, r_end))
                 found.setdefault(span, (*span, l_hits + r_hits))
         return sorted(found.values(), key=lambda m: (m[0], m[1]))
+
+
+def _share_words(left: tuple[Hit, ...], right: tuple[Hit, ...]) -> bool:
+    """True when a hit of one operand covers a word that a hit of the other covers."""
+    return any(a_start <= b_end and b_start <= a_end
+               for a_start, a_end, _ in left for b_start, b_end, _ in right)
 
 
 def evaluate(node: Node, doc: Document, lang: str) -> list[Hit] | None:

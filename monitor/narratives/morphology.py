@@ -148,9 +148,7 @@ _EN_VOWELS = frozenset("aeiouy")
 
 def stem_en(word: str) -> str:
     """A light English stemmer: possessive 's, plurals, -ed/-ing, final e (troops → troop)."""
-    if word.endswith("'s"):
-        word = word[:-2]
-    word = word.rstrip("'")
+    word = word.removesuffix("'s").rstrip("'")
     if len(word) <= 3:
         return word
     if word.endswith("ies") and len(word) > 4:

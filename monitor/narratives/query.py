@@ -80,6 +80,9 @@ class Near:
 class Or:
     children: tuple[Node, ...]
     column: int
+    # For the single words among the children, a lookup built by matcher.compile_query so
+    # the whole group is matched at once (a narrative's OR-groups run to dozens of words).
+    word_group: object = field(default=None, repr=False)
 
 
 @dataclass(frozen=True, eq=False)
@@ -350,6 +353,17 @@ def leaves(node: Node) -> list[Term | Phrase]:
     if isinstance(node, (Or, And)):
         return [leaf for child in node.children for leaf in leaves(child)]
     return leaves(node.left) + leaves(node.right)
+
+
+def claim_leaves(node: Node) -> list[Term | Phrase]:
+    """Leaves that say what the query claims: all of them but the excluded side of AND NOT."""
+    if isinstance(node, AndNot):
+        return claim_leaves(node.left)
+    if isinstance(node, (Or, And)):
+        return [leaf for child in node.children for leaf in claim_leaves(child)]
+    if isinstance(node, Near):
+        return claim_leaves(node.left) + claim_leaves(node.right)
+    return [node]
 
 
 def _uses(node: Node, keep: set[int]) -> bool:

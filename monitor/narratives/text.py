@@ -36,6 +36,8 @@ _NORMALIZED_LIMIT = 200_000
 # Sentence ends: terminal punctuation, optional closing quotes, then whitespace.
 _SENTENCE_END_RE = re.compile(r"[.!?…]+[\"»”’)\]]*\s+")
 _OPENING_PUNCT = "«\"“„'([-–—"
+# The first character after a sentence end and any opening punctuation or spaces.
+_NEXT_CHAR_RE = re.compile("[" + re.escape(_OPENING_PUNCT) + " ]*(.)")
 # A single letter before a full stop is an initial or an abbreviation ("В. Путін", "м. Київ").
 _ABBREVIATION_RE = re.compile(r"(?:^|\W)\w\.$")
 
@@ -63,6 +65,22 @@ def normalize_word(word: str) -> str:
     return found
 
 
+def normalize_text(text: str) -> str | None:
+    """A whole text lower-cased and folded as normalize_word would fold its words, or None
+    when lower-casing changes its length (offsets would no longer line up) - rare
+    characters such as "İ". Homoglyphs are not mapped: see mixes_scripts."""
+    # Three replace() calls: translate() with a table looks each character up in a dict.
+    folded = text.lower().replace("ё", "е").replace("’", "'").replace("ʼ", "'")
+    return folded if len(folded) == len(text) else None
+
+
+def mixes_scripts(text: str, start: int = 0, end: int | None = None) -> bool:
+    """True when text[start:end] holds both Latin and Cyrillic letters (homoglyphs may hide
+    inside a word, so its words need normalize_word one by one)."""
+    end = len(text) if end is None else end
+    return bool(_LATIN_RE.search(text, start, end) and _CYRILLIC_RE.search(text, start, end))
+
+
 def tokenize(text: str) -> list[Token]:
     """Split text into word tokens (\\w+ with inner apostrophes); offsets index `text`."""
     return [Token(normalize_word(m.group()), m.start(), m.end()) for m in WORD_RE.finditer(text)]
@@ -85,8 +103,8 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 def _split_line(line: str, offset: int, spans: list[tuple[int, int]]) -> None:
     start = 0
     for m in _SENTENCE_END_RE.finditer(line):
-        rest = line[m.end():].lstrip(_OPENING_PUNCT + " ")
-        if not rest or not (rest[0].isupper() or rest[0].isdigit()):
+        following = _NEXT_CHAR_RE.match(line, m.end())
+        if not following or not (following[1].isupper() or following[1].isdigit()):
             continue
         if _ABBREVIATION_RE.search(line[max(0, m.start() - 2) : m.start() + 1]):
             continue

@@ -13,19 +13,29 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from monitor.narratives.matcher import Document, Hit, compile_query, evaluate, unique_hits
-from monitor.narratives.query import Node, Or, QuerySyntaxError, parse_query, prune, render
-from monitor.narratives.stance import cue_sentences, decide_stance
+from monitor.narratives import morphology
+from monitor.narratives import text as text_module
+from monitor.narratives.flags import Evidence, Flag, Found, build_flag, score
+from monitor.narratives.matcher import Document, compile_query, evaluate, unique_hits
+from monitor.narratives.query import (
+    Node,
+    Or,
+    QuerySyntaxError,
+    Term,
+    leaves,
+    parse_query,
+)
+from monitor.narratives.screening import Anchors, Check, KeyFilter, could_match, presence_check
+from monitor.narratives.stance import Claim, claim_sentences, cue_sentences, decide_stances
 
 LOGGER = logging.getLogger(__name__)
+
+# Evidence and Flag are defined in monitor.narratives.flags and re-exported here.
+__all__ = ["Evidence", "Flag", "Narrative", "Watchlist", "WatchlistError", "load_watchlist"]
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_PATH = PROJECT_ROOT / "config" / "narratives.yaml"
 ENV_PATH = "MONITOR_NARRATIVES"
-MAX_QUERY_EVIDENCE = 20
-# The context clause ("the article is about Kazakhstan") matches all over an article;
-# a few places are enough to show why it held.
-MAX_CONTEXT_EVIDENCE = 3
 
 Language = Literal["uk", "ru", "kk", "en"]
 
@@ -42,6 +52,13 @@ class WatchlistError(ValueError):
         self.language, self.column = language, column
 
 
+class _Weights(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    title: float = Field(default=1.0, ge=0)
+    body: float = Field(default=1.0, ge=0)
+
+
 class _NarrativeSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -50,6 +67,10 @@ class _NarrativeSpec(BaseModel):
     description: str = Field(min_length=1)
     queries: dict[Language, str] = Field(min_length=1)
     context: dict[Language, str] = Field(min_length=1)
+    # Each sentence holding a query match scores its field's weight; a flag needs
+    # min_score. The defaults (1, 1, 1) flag any match, wherever it stands.
+    weights: _Weights = Field(default_factory=_Weights)
+    min_score: float = Field(default=1.0, gt=0)
 
 
 class _WatchlistSpec(BaseModel):
@@ -69,38 +90,17 @@ class Narrative:
     version: str
     queries: dict[str, str] = field(hash=False, repr=False)
     context: dict[str, str] = field(hash=False, repr=False)
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """A matched place: `text[start:end] == term` for the title or body text of `field`."""
-
-    term: str
-    field: str  # 'title' | 'body'
-    start: int
-    end: int
-    sentence: str
-    sentence_start: int
-    clause: str = "query"  # 'query' or 'context' (the "article is about Kazakhstan" clause)
-
-
-@dataclass(frozen=True)
-class Flag:
-    """A narrative found in an article, with the evidence an analyst needs to check it."""
-
-    narrative_id: str
-    stance: str  # 'debunk' | 'report'
-    sentence: str
-    matched_terms: tuple[str, ...]
-    evidence: tuple[Evidence, ...]
-    branch: str
-    version: str
+    weights: dict[str, float] = field(default_factory=lambda: {"title": 1.0, "body": 1.0},
+                                      hash=False, repr=False)
+    min_score: float = 1.0
 
 
 @dataclass(frozen=True)
 class _Compiled:
     query: Node
     context: Node
+    query_possible: Check
+    context_possible: Check
 
 
 class Watchlist:
@@ -111,63 +111,81 @@ class Watchlist:
         self.narratives = tuple(sorted(narratives, key=lambda n: n.id))
         self._compiled = compiled
         self._cues = cues
+        used: dict[str, set[str]] = {}
+        trees = [(lang, c.query) for by_lang in compiled.values() for lang, c in by_lang.items()]
+        trees += [(lang, c.context) for by_lang in compiled.values() for lang, c in by_lang.items()]
+        for lang, tree in trees + list(cues.items()):
+            for leaf in leaves(tree):
+                for term in leaf.words if not isinstance(leaf, Term) else (leaf,):
+                    used.setdefault(lang, set()).update(term.keys)
+        self._key_filter = KeyFilter({lang: frozenset(keys) for lang, keys in used.items()})
+        # Per article language: the narratives with a query in it, in id order, and the
+        # anchors that say which of them an article can concern.
+        self._plans: dict[str, list[tuple[Narrative, _Compiled]]] = {}
+        self._anchors = Anchors()
+        for narrative in self.narratives:
+            for lang, clauses in compiled[narrative.id].items():
+                plan = self._plans.setdefault(lang, [])
+                self._anchors.add(lang, len(plan), clauses.query)
+                plan.append((narrative, clauses))
+
+    def clear_caches(self) -> None:
+        """Forget every cached word analysis, as in a fresh process (for cold benchmarks)."""
+        self._key_filter.clear()
+        for cache in morphology._CACHES.values():
+            cache.clear()
+        text_module._NORMALIZED.clear()
 
     def match(self, text: str, language: str, title: str | None = None) -> list[Flag]:
         """Flags for every narrative whose query and context clause match, sorted by id."""
         lang = (language or "").lower().replace("_", "-").split("-")[0]
-        doc = Document(text, title)
-        cue_langs = [lang] if lang in self._cues else list(self._cues)
-        cues: set[int] | None = None
-        flags = []
+        doc = Document(text, title, self._key_filter)
+        found: list[Found] = []
+        plan = self._plans.get(lang, [])
+        if plan:
+            for slot in sorted(self._anchors.candidates(doc.words(lang), lang)):
+                narrative, clauses = plan[slot]
+                if hit := self._try(doc, narrative, clauses, lang):
+                    found.append(hit)
+        # A narrative without a query in the article's language (or an article in another
+        # language): every language's query is tried, first match wins.
+        covered = {narrative.id for narrative, _clauses in plan}
         for narrative in self.narratives:
-            compiled = self._compiled[narrative.id]
-            for query_lang in [lang] if lang in compiled else list(compiled):
-                hits = evaluate(compiled[query_lang].query, doc, query_lang)
-                if hits is None:
-                    continue
-                context_hits = evaluate(compiled[query_lang].context, doc, query_lang)
-                if context_hits is None:
-                    continue
-                if cues is None:
-                    cues = cue_sentences(doc, ((c, self._cues[c]) for c in cue_langs))
-                flags.append(_flag(narrative, compiled[query_lang].query, doc, hits,
-                                   context_hits, cues))
-                break
-        return flags
+            if narrative.id in covered:
+                continue
+            for query_lang, clauses in self._compiled[narrative.id].items():
+                if hit := self._try(doc, narrative, clauses, query_lang):
+                    found.append(hit)
+                    break
+        if not found:
+            return []
+        found.sort(key=lambda f: f.narrative_id)
+        cue_langs = [lang] if lang in self._cues else list(self._cues)
+        cues = cue_sentences(doc, ((c, self._cues[c]) for c in cue_langs))
+        stances = decide_stances(doc, [f.claim for f in found], cues)
+        return [build_flag(doc, f, stances[f.narrative_id]) for f in found]
 
-
-def _flag(narrative: Narrative, query: Node, doc: Document, hits: list[Hit],
-          context_hits: list[Hit], cues: set[int]) -> Flag:
-    branch = render(prune(query, {id(leaf) for _start, _end, leaf in hits}))
-    hits = unique_hits(hits)
-    spans = {(h[0], h[1]) for h in hits}
-    context = [h for h in unique_hits(context_hits) if (h[0], h[1]) not in spans]
-    evidence = [_evidence(doc, h, "query") for h in hits[:MAX_QUERY_EVIDENCE]]
-    evidence += [_evidence(doc, h, "context") for h in context[:MAX_CONTEXT_EVIDENCE]]
-    return Flag(
-        narrative_id=narrative.id,
-        stance=decide_stance(doc, hits, cues),
-        sentence=evidence[0].sentence,
-        matched_terms=tuple(dict.fromkeys(e.term for e in evidence if e.clause == "query")),
-        evidence=tuple(evidence),
-        branch=branch,
-        version=narrative.version,
-    )
-
-
-def _evidence(doc: Document, hit: Hit, clause: str) -> Evidence:
-    first, last = doc.tokens[hit[0]], doc.tokens[hit[1]]
-    sentence = doc.sentences[doc.token_sentence[hit[0]]]
-    text = doc.texts[sentence.field]
-    return Evidence(
-        term=text[first.start : last.end],
-        field=sentence.field,
-        start=first.start,
-        end=last.end,
-        sentence=text[sentence.start : sentence.end],
-        sentence_start=sentence.start,
-        clause=clause,
-    )
+    @staticmethod
+    def _try(doc: Document, narrative: Narrative, clauses: _Compiled, lang: str) -> Found | None:
+        """The narrative's match in one language, or None."""
+        # The query is the selective part; the context ("about Kazakhstan") holds in most
+        # articles of the outlets watched, so it is tested second.
+        words = doc.words(lang)
+        if not (clauses.query_possible(words) and clauses.context_possible(words)
+                and could_match(clauses.query, doc, lang)):
+            return None
+        hits = evaluate(clauses.query, doc, lang)
+        if hits is None:
+            return None
+        context_hits = evaluate(clauses.context, doc, lang)
+        if context_hits is None:
+            return None
+        unique = unique_hits(hits)
+        points = score(doc, unique, narrative.weights)
+        if points < narrative.min_score:
+            return None
+        claim = Claim(narrative.id, claim_sentences(doc, unique), clauses.query, lang)
+        return Found(narrative.id, narrative.version, claim, hits, unique, context_hits, points)
 
 
 def definition_version(definition: dict) -> str:
@@ -212,18 +230,20 @@ def load_watchlist(path: str | os.PathLike | None = None) -> Watchlist:
         if item.id in compiled:
             raise WatchlistError(f"narrative {item.id!r} is defined twice", path=path,
                                  line=source.lines.get(("narratives", index)), narrative_id=item.id)
-        compiled[item.id] = {
-            lang: _Compiled(
-                source.compile(query, lang, ("narratives", index, "queries", lang), item.id,
-                               f"queries[{lang}]"),
-                source.compile(item.context[lang], lang, ("narratives", index, "context", lang),
-                               item.id, f"context[{lang}]"),
-            )
-            for lang, query in item.queries.items()
-        }
+        compiled[item.id] = {}
+        for lang, query in item.queries.items():
+            query_node = source.compile(query, lang, ("narratives", index, "queries", lang),
+                                        item.id, f"queries[{lang}]")
+            context_node = source.compile(item.context[lang], lang,
+                                          ("narratives", index, "context", lang), item.id,
+                                          f"context[{lang}]")
+            compiled[item.id][lang] = _Compiled(query_node, context_node,
+                                                presence_check(query_node),
+                                                presence_check(context_node))
         narratives.append(Narrative(
             id=item.id, title=item.title.strip(), description=item.description.strip(),
             version=definition_version(raw), queries=dict(item.queries), context=dict(item.context),
+            weights=item.weights.model_dump(), min_score=item.min_score,
         ))
     LOGGER.info("loaded %d narratives from %s", len(narratives), path)
     return Watchlist(tuple(narratives), compiled, cues)
@@ -257,9 +277,20 @@ class _Source:
 
     path: Path
     lines: dict[tuple, int]
+    # The same text in the same language compiles to one tree, so a clause written once
+    # and shared (the Kazakhstan context) is evaluated once per article, not per narrative.
+    compiled: dict[tuple[str, str], Node] = field(default_factory=dict)
 
     def compile(self, text: str, lang: str, key: tuple, narrative_id: str | None,
                 where: str) -> Node:
+        found = self.compiled.get((text, lang))
+        if found is None:
+            found = self.compiled[(text, lang)] = self._compile(text, lang, key, narrative_id,
+                                                                where)
+        return found
+
+    def _compile(self, text: str, lang: str, key: tuple, narrative_id: str | None,
+                 where: str) -> Node:
         try:
             return compile_query(parse_query(text), lang)
         except QuerySyntaxError as exc:
