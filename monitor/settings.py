@@ -55,6 +55,11 @@ EXTENSIONS = {
     "scrapy.extensions.remote_control.RemoteControl": None,
 }
 
+# Near-duplicate story clustering (monitor.dedup; values justified by `monitor bench dedup`).
+DEDUP_MINHASH_THRESHOLD = 0.45
+DEDUP_FURNITURE_MIN_ARTICLES = 1
+DEDUP_WINDOW_DAYS = 14
+
 # Local time zone of each country's outlets, for pages that print naive local times.
 OUTLET_TIMEZONES = {"UA": "Europe/Kyiv", "KZ": "Asia/Almaty"}
 DIGEST_TIMEZONE = os.environ.get("MONITOR_DIGEST_TIMEZONE", "Europe/Kyiv")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from scrapy.crawler import Crawler
 
 from monitor.crawl_context import catalog_for
-from monitor.dedup import canonical_url, content_hash
+from monitor.dedup import choose_canonical, content_hash
 from monitor.items import ArticleItem
 
 
@@ -19,11 +19,11 @@ class DedupPipeline:
 
     def process_item(self, item: ArticleItem) -> ArticleItem:
         outlet = self.catalog.get(item.outlet_key)
-        declared = item.extracted.canonical_url
         # A page's own rel=canonical is trusted only while it names one of the outlet's
         # articles: a canonical pointing off-site, or at the homepage as some CMSes do on
         # every page, would make unrelated articles look like one.
-        best = declared if declared and outlet.is_article_url(declared) else item.url
-        item.canonical_url = canonical_url(best)
+        item.canonical_url = choose_canonical(
+            item.url, item.extracted.canonical_url, None, outlet.is_article_url
+        )
         item.content_hash = content_hash(item.extracted.text)
         return item
