@@ -5,6 +5,7 @@ from __future__ import annotations
 from scrapy.crawler import Crawler
 
 from monitor.catalog import Catalog, load_catalog
+from monitor.dedup import DedupSettings
 from monitor.storage.db import open_database
 from monitor.storage.store import Store
 
@@ -13,7 +14,8 @@ def store_for(crawler: Crawler) -> Store:
     """The one Store of a crawl, shared by the spider, the pipelines and the run recorder."""
     store = getattr(crawler, "_monitor_store", None)
     if store is None:
-        store = Store(open_database(crawler.settings.get("STORAGE_DATABASE_URL") or None))
+        store = Store(open_database(crawler.settings.get("STORAGE_DATABASE_URL") or None),
+                      DedupSettings.from_settings(crawler.settings))
         crawler._monitor_store = store
     return store
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -13,7 +13,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from monitor.storage.models import Article, NarrativeFlag
+from monitor.storage.models import Article, ArticleCopy, NarrativeFlag, Outlet, Story
 
 FORMATS = ("html", "md", "json")
 TITLE_FALLBACK_CHARS = 120
@@ -43,6 +43,13 @@ class DigestEntry:
     matched_terms: tuple[str, ...]
     branch: str
     also_carried_by: tuple[tuple[str, str], ...]
+    # The story the entry stands for: its first publisher, and every outlet and language
+    # among its articles and their copies (first publisher's outlet first).
+    story_id: int | None = None
+    first_outlet_name: str = ""
+    first_published_at: datetime | None = None
+    outlets: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -101,6 +108,76 @@ def _evidence_spans(flag: NarrativeFlag) -> list[tuple[int, int]]:
     return spans
 
 
+def _members(session: Session, flags: list[NarrativeFlag]) -> dict[object, list[Article]]:
+    """Story key (story id, or ("article", id) for an article stored before stories) -> its
+    articles, copies and outlets loaded."""
+    story_ids = {flag.article.story_id for flag in flags if flag.article.story_id is not None}
+    members: dict[object, list[Article]] = {}
+    if story_ids:
+        for article in session.scalars(
+            select(Article).where(Article.story_id.in_(story_ids))
+            .options(selectinload(Article.outlet),
+                     selectinload(Article.copies).selectinload(ArticleCopy.outlet))
+            .order_by(Article.id)
+        ):
+            members.setdefault(article.story_id, []).append(article)
+    for flag in flags:
+        if flag.article.story_id is None:
+            members[("article", flag.article.id)] = [flag.article]
+    return members
+
+
+def _story_key(article: Article) -> object:
+    return article.story_id if article.story_id is not None else ("article", article.id)
+
+
+def _first_publisher(session: Session, key: object, members: list[Article]
+                     ) -> tuple[int, str, datetime | None]:
+    """(article id, outlet name, published_at) of the story's first publication."""
+    if not isinstance(key, tuple):
+        story = session.get(Story, key)
+        if story is not None:
+            outlet = session.get(Outlet, story.first_outlet_id)
+            return story.first_article_id, outlet.name, story.first_published_at
+    article = members[0]
+    first = (article.id, article.outlet.name, article.published_at)
+    for copy in article.copies:  # Story.consider's rule
+        if copy.published_at is not None and (first[2] is None or copy.published_at < first[2]):
+            first = (article.id, copy.outlet.name, copy.published_at)
+    return first
+
+
+def _story_entry(session: Session, key: object, flags: list[NarrativeFlag],
+                 members: list[Article], zone: ZoneInfo) -> DigestEntry:
+    """One entry per story: the first publisher's flag if it has one, else the earliest
+    flagged member's."""
+    first_id, first_outlet, first_at = _first_publisher(session, key, members)
+    never = datetime.max.replace(tzinfo=timezone.utc)
+    flag = next((f for f in flags if f.article_id == first_id), None) or min(
+        flags, key=lambda f: (f.article.published_at or never, f.article_id))
+    entry = _entry(flag, zone)
+    outlets = [first_outlet]
+    languages: list[str] = []
+    carried = []
+    for article in members:
+        languages.append(article.language)
+        outlets.append(article.outlet.name)
+        if article.id != flag.article_id:
+            carried.append((article.outlet.name, article.url))
+        for copy in article.copies:
+            outlets.append(copy.outlet.name)
+            carried.append((copy.outlet.name, copy.url))
+    return replace(
+        entry,
+        also_carried_by=tuple(carried),
+        story_id=key if not isinstance(key, tuple) else None,
+        first_outlet_name=first_outlet,
+        first_published_at=first_at.astimezone(zone) if first_at else None,
+        outlets=tuple(dict.fromkeys(outlets)),
+        languages=tuple(dict.fromkeys(languages)),
+    )
+
+
 def _entry(flag: NarrativeFlag, zone: ZoneInfo) -> DigestEntry:
     article = flag.article
     title = article.title or article.text[:TITLE_FALLBACK_CHARS].rsplit(" ", 1)[0] + "…"
@@ -128,7 +205,8 @@ def build_digest(
     tz: str = "Europe/Kyiv",
     narratives: list[tuple[str, str]] | None = None,
 ) -> Digest:
-    """Flags on articles first seen on `day` (local to `tz`), grouped by narrative; flags
+    """Flags on articles first seen on `day` (local to `tz`), grouped by narrative and, within
+    a narrative, by story (one entry per story, whichever of its articles is flagged); flags
     reviewed as false positives are left out.
 
     `narratives` lists (id, title) pairs to show even when nothing was flagged."""
@@ -148,9 +226,17 @@ def build_digest(
         .order_by(NarrativeFlag.narrative_id, Article.published_at.desc(), Article.id)
     ).all()
     titles = dict(narratives or [])
-    grouped: dict[str, list[DigestEntry]] = {narrative_id: [] for narrative_id in titles}
+    members = _members(session, list(flags))
+    by_story: dict[str, dict[object, list[NarrativeFlag]]] = {}
     for flag in flags:
-        grouped.setdefault(flag.narrative_id, []).append(_entry(flag, zone))
+        by_story.setdefault(flag.narrative_id, {}).setdefault(
+            _story_key(flag.article), []).append(flag)
+    grouped: dict[str, list[DigestEntry]] = {narrative_id: [] for narrative_id in titles}
+    for narrative_id, stories in by_story.items():
+        grouped.setdefault(narrative_id, []).extend(
+            _story_entry(session, key, story_flags, members[key], zone)
+            for key, story_flags in stories.items()
+        )
     sections = tuple(
         NarrativeSection(narrative_id, titles.get(narrative_id, narrative_id), tuple(entries))
         for narrative_id, entries in grouped.items()

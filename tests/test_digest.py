@@ -2,6 +2,7 @@ import json
 from datetime import date, datetime, timezone
 
 import pytest
+from sqlalchemy import func, select
 
 from monitor.digest import build_digest, mark_sentence, render_digest
 from monitor.storage.models import Article, ArticleCopy, NarrativeFlag, Outlet
@@ -91,3 +92,157 @@ def test_unknown_format_is_refused(filled):
 def test_mark_sentence_merges_overlaps_and_ignores_bad_spans():
     fragments = mark_sentence("abcdef", [(1, 3), (2, 4), (10, 12)])
     assert [(f.text, f.match) for f in fragments] == [("a", False), ("bc", True), ("d", True), ("ef", False)]
+
+
+# Story grouping: articles stored through the Store are clustered into stories.
+from monitor.catalog import parse_catalog  # noqa: E402
+from monitor.dedup import DedupSettings, canonical_url, content_hash  # noqa: E402
+from monitor.extraction import Extracted  # noqa: E402
+from monitor.items import ArticleItem  # noqa: E402
+from monitor.narratives import Evidence, Flag  # noqa: E402
+from monitor.storage.models import Story  # noqa: E402
+from monitor.storage.store import Store  # noqa: E402
+
+STORY_CATALOG = """
+outlets:
+""" + "".join(f"""
+  - key: {key}
+    name: {name}
+    country: {country}
+    homepage: https://{key}.example/
+    allowed_domains: [{key}.example]
+    languages: [{lang}]
+    sources: {{feeds: ["https://{key}.example/rss"]}}
+    article_url_pattern: '/news/\\\\d+'
+""" for key, name, country, lang in [("ua", "UA outlet", "UA", "uk"), ("kz", "KZ outlet", "KZ", "ru")])
+
+STORY = ("Посольство Казахстану в Україні заявило про інсинуації щодо українського сліду подій у країні.\n"
+         "За словами дипломатів, повідомлення про участь українських найманців у заворушеннях не мають підтверджень.\n"
+         "Міністерство закордонних справ Казахстану закликало не поширювати неперевірену інформацію в соцмережах.\n"
+         "Раніше російські телеканали розповсюдили відео, на якому нібито затриманий громадянин говорить про оплату.\n"
+         "Експерти центру протидії дезінформації назвали відео постановочним і вказали на монтажні склейки.")
+OTHER = ("Уряд Казахстану оголосив про нові виплати сім'ям загиблих під час січневих подій в Алмати.\n"
+         "Сума компенсації становитиме десять мільйонів тенге, повідомили у прес-службі прем'єр-міністра.\n"
+         "Заяви приймають акимати областей до кінця лютого, документи можна подати також онлайн.\n"
+         "Опозиційні активісти вважають виплати спробою заспокоїти суспільство перед слідством.")
+TEASER = ("Читайте також: у Києві відкрили нову станцію метро, а синоптики прогнозують морози до кінця тижня "
+          "і сильний сніг на заході країни")
+
+
+def story_item(outlet, n, body, published, title="Заголовок", language="uk", flagged=True):
+    url = f"https://{outlet}.example/news/{n}"
+    item = ArticleItem(outlet_key=outlet, url=url, html=None)
+    item.extracted = Extracted(url=url, title=title, text=body, author=None, published_at=published,
+                               canonical_url=None, site_name=outlet)
+    item.canonical_url = canonical_url(url)
+    item.content_hash = content_hash(body)
+    item.language = language
+    if not flagged:
+        item.flags = []
+        return item
+    sentence = body.split("\n")[0]
+    start = sentence.index("українського")
+    evidence = Evidence(term="український слід", field="body", start=start, end=start + 20,
+                        sentence=sentence, sentence_start=0)
+    item.flags = [Flag(narrative_id="ukrainian-trace-kazakhstan", stance="report", sentence=sentence,
+                       matched_terms=("українського сліду",), evidence=(evidence,), branch="слід",
+                       version="v1")]
+    return item
+
+
+@pytest.fixture
+def story_store(sessions):
+    store = Store(sessions, DedupSettings())
+    for outlet in parse_catalog(STORY_CATALOG, "test.yaml"):
+        store.ensure_outlet(outlet)
+    return store
+
+
+T0 = datetime(2022, 1, 10, 8, 0, tzinfo=timezone.utc)
+
+
+def _today_digest(sessions):
+    with sessions() as session:
+        return build_digest(session, datetime.now(timezone.utc).date(), "UTC")
+
+
+def test_near_duplicates_from_two_outlets_are_one_story_first_publisher_first(story_store, sessions):
+    edited = STORY + "\nОновлено: посольство також направило ноту до МЗС України."
+    # The later publication is stored first; the earlier one, stored second, is the first publisher.
+    later = story_store.save_article(story_item("ua", 1, STORY, T0.replace(hour=11), title="Посольство про інсинуації"))
+    earlier = story_store.save_article(story_item("kz", 2, edited, T0, title="Посольство Казахстану: інсинуації",
+                                                  language="ru"))
+    assert later.outcome == earlier.outcome == "new"
+    with sessions() as session:
+        stories = session.scalars(select(Story)).all()
+        assert len(stories) == 1
+        assert stories[0].first_article_id == earlier.article_id
+        assert stories[0].first_published_at == T0
+    digest = _today_digest(sessions)
+    (entry,) = digest.sections[0].entries
+    assert entry.first_outlet_name == "KZ outlet"
+    assert entry.article_id == earlier.article_id  # the first publisher's own flag
+    assert entry.outlets == ("KZ outlet", "UA outlet")
+    assert set(entry.languages) == {"uk", "ru"}
+    assert entry.also_carried_by == (("UA outlet", "https://ua.example/news/1"),)
+    markdown = render_digest(digest, "md")
+    assert markdown.count("First published by KZ outlet") == 1
+
+
+def test_a_flag_on_any_member_flags_the_story_and_copies_are_members(story_store, sessions):
+    first = story_store.save_article(story_item("ua", 1, STORY, T0, flagged=False))
+    story_store.save_article(story_item("kz", 2, STORY + "\nДодатковий абзац від редакції про реакцію посольства.",
+                                        T0.replace(hour=9)))
+    copy = story_store.save_article(story_item("kz", 3, STORY, T0.replace(hour=7)))  # identical body, earlier
+    assert copy.outcome == "duplicate-content" and copy.article_id == first.article_id
+    (entry,) = _today_digest(sessions).sections[0].entries
+    assert entry.first_outlet_name == "KZ outlet"
+    assert entry.first_published_at == T0.replace(hour=7)
+    assert entry.outlets == ("KZ outlet", "UA outlet")
+
+
+def test_distinct_articles_on_one_topic_stay_two_stories(story_store, sessions):
+    story_store.save_article(story_item("ua", 1, STORY, T0))
+    other = OTHER.replace("Уряд Казахстану", "Уряд Казахстану після заяв про український слід, який посольство назвало "
+                          "інсинуаціями щодо українського сліду,", 1)
+    story_store.save_article(story_item("kz", 2, other, T0))
+    with sessions() as session:
+        assert session.scalar(select(func.count(Story.id))) == 2
+    assert len(_today_digest(sessions).sections[0].entries) == 2
+
+
+TEASERS = [
+    TEASER,
+    "Читайте також: Нацбанк залишив облікову ставку без змін, аналітики очікують її зниження до літа "
+    "через уповільнення інфляції та стабільний курс гривні",
+    "Читайте також: у Львові презентували програму підтримки малого бізнесу з пільговими кредитами "
+    "для підприємців, які переїхали зі сходу країни",
+    "Читайте також: збірна України з біатлону здобула бронзу в естафеті на етапі Кубка світу "
+    "в італійському Антхольці після напруженої боротьби",
+]
+
+
+def teaser_bodies() -> list[str]:
+    """Three unrelated short articles of one outlet, each carrying the same teaser block."""
+    leads = [STORY.split("\n")[0], OTHER.split("\n")[0],
+             "Синоптики попередили про ожеледицю на дорогах і радять водіям не виїжджати без потреби."]
+    return [lead + "\n" + "\n".join(TEASERS) for lead in leads]
+
+
+def test_teasers_shared_by_an_outlets_articles_do_not_merge_them(story_store, sessions):
+    for n, body in enumerate(teaser_bodies(), 1):
+        story_store.save_article(story_item("ua", n, body, T0, flagged=False))
+    with sessions() as session:
+        assert session.scalar(select(func.count(Story.id))) == 3
+        assert {a.story_id for a in session.scalars(select(Article))} == set(session.scalars(select(Story.id)))
+
+
+def test_without_the_furniture_filter_those_teasers_would_merge_them(sessions):
+    # The teaser test above is only a test if the teasers alone make the bodies similar.
+    store = Store(sessions, DedupSettings(furniture_min_articles=0))
+    for outlet in parse_catalog(STORY_CATALOG, "test.yaml"):
+        store.ensure_outlet(outlet)
+    for n, body in enumerate(teaser_bodies(), 1):
+        store.save_article(story_item("ua", n, body, T0, flagged=False))
+    with sessions() as session:
+        assert session.scalar(select(func.count(Story.id))) == 1

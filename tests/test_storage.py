@@ -258,3 +258,76 @@ def test_a_narrative_flagged_twice_in_one_item_is_stored_once(store, sessions):
         stored = session.scalars(select(NarrativeFlag.narrative_id)
                                  .where(NarrativeFlag.article_id == result.article_id)).all()
     assert sorted(stored) == ["other", "probe"]
+
+
+def test_migration_0003_adds_stories_and_keeps_articles(database_url):
+    from sqlalchemy import text
+
+    engine = make_engine(database_url)
+    upgrade_schema(engine, "0002")
+    now = datetime(2022, 1, 10, tzinfo=timezone.utc)
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO outlets (id, key, name, country, homepage, languages, created_at) "
+            "VALUES (1, 'ua', 'UA', 'UA', 'https://ua.example/', 'uk', :now)"), {"now": now})
+        connection.execute(text(
+            "INSERT INTO articles (id, outlet_id, url, canonical_url, content_hash, text, language, "
+            "first_seen_at) VALUES (7, 1, 'https://ua.example/1', 'https://ua.example/1', 'h', "
+            "'Текст', 'uk', :now)"), {"now": now})
+        connection.execute(text(
+            "INSERT INTO narrative_flags (id, article_id, narrative_id, stance, sentence, "
+            "matched_terms, evidence, branch, version, created_at) VALUES (3, 7, 'probe', "
+            "'report', 'Речення.', '[]', '[]', 'слід', 'v1', :now)"), {"now": now})
+
+    def articles():
+        with engine.connect() as connection:
+            return [tuple(row) for row in connection.execute(text("SELECT id, url, text FROM articles"))]
+
+    kept = [(7, "https://ua.example/1", "Текст")]
+    upgrade_schema(engine)
+    assert articles() == kept
+    inspector = inspect(engine)
+    assert {"stories", "story_signatures", "outlet_paragraphs"} <= set(inspector.get_table_names())
+    assert {"story_id", "minhash", "minhash_shingles"} <= {c["name"] for c in inspector.get_columns("articles")}
+    assert "ix_articles_story_id" in {i["name"] for i in inspector.get_indexes("articles")}
+    assert "ix_story_signatures_band_key_published_at" in {
+        i["name"] for i in inspector.get_indexes("story_signatures")}
+    assert inspector.get_pk_constraint("outlet_paragraphs")["constrained_columns"] == ["outlet_id", "paragraph_key"]
+    assert any(fk["referred_table"] == "stories" for fk in inspector.get_foreign_keys("articles"))
+    with engine.connect() as connection:  # old rows have no story yet
+        assert connection.execute(text("SELECT story_id FROM articles")).scalar() is None
+
+    downgrade_schema(engine, "0002")
+    assert articles() == kept
+    inspector = inspect(engine)
+    assert not {"stories", "story_signatures", "outlet_paragraphs"} & set(inspector.get_table_names())
+    assert "story_id" not in {c["name"] for c in inspector.get_columns("articles")}
+    assert not inspector.get_foreign_keys("articles") or all(
+        fk["referred_table"] != "stories" for fk in inspector.get_foreign_keys("articles"))
+    with engine.begin() as connection:  # foreign keys still hold after the downgrade
+        assert connection.execute(text("SELECT count(*) FROM narrative_flags")).scalar() == 1
+    upgrade_schema(engine)
+    assert articles() == kept
+
+
+def test_new_articles_join_stories_and_copies_take_part_in_first_publisher(store, sessions):
+    from monitor.storage.models import Story
+
+    first = store.save_article(make_item("first-outlet", "https://first.example.ua/news/1"))
+    copy_item = make_item("second-outlet", "https://second.example.kz/news/2")
+    from dataclasses import replace
+
+    copy_item.extracted = replace(copy_item.extracted,
+                                  published_at=datetime(2022, 1, 10, 9, 0, tzinfo=timezone.utc))
+    assert store.save_article(copy_item).outcome == "duplicate-content"
+    again = store.save_article(make_item("first-outlet", "https://first.example.ua/news/1?utm_source=x"))
+    assert again.outcome == "duplicate-url"
+    with sessions() as session:
+        (story,) = session.scalars(select(Story)).all()
+        article = session.get(Article, first.article_id)
+        assert article.story_id == story.id and len(article.minhash) == 512
+        assert story.first_article_id == first.article_id
+        assert story.first_published_at == copy_item.extracted.published_at
+        from monitor.storage.models import OutletParagraph, StorySignature
+        assert session.scalar(select(func.count()).select_from(StorySignature)) == 32
+        assert set(session.scalars(select(OutletParagraph.article_count))) == {1}  # not counted again

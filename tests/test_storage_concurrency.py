@@ -139,7 +139,11 @@ def test_articles_copies_and_flags_are_written_with_insert_on_conflict(sessions)
         event.remove(engine, "before_cursor_execute", record)
     assert [result.outcome for result in outcomes] == ["new", "duplicate-content"]
     tables = {"articles", "article_copies", "narrative_flags"}
+    # Story tables (stories, story_signatures, outlet_paragraphs) are written under the story
+    # lock, which serialises them across processes; the unique-keyed tables use ON CONFLICT.
     written = {statement.split()[2] for statement in inserts}
-    assert written == tables, inserts
+    assert written & (tables | {"stories", "story_signatures", "outlet_paragraphs"}) == written
+    assert tables <= written, inserts
     for statement in inserts:
-        assert "ON CONFLICT" in statement.upper(), statement
+        if statement.split()[2] in tables:
+            assert "ON CONFLICT" in statement.upper(), statement

@@ -97,8 +97,14 @@ class Article(Base):
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     raw_html_gz: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # The story cluster (docs/dedup.md); NULL on articles stored before stories existed.
+    story_id: Mapped[int | None] = mapped_column(ForeignKey("stories.id"), index=True)
+    # MinHash signature without the outlet's furniture paragraphs, and its shingle count.
+    minhash: Mapped[bytes | None] = mapped_column(LargeBinary)
+    minhash_shingles: Mapped[int | None] = mapped_column(Integer)
 
     outlet: Mapped[Outlet] = relationship(back_populates="articles")
+    story: Mapped[Story | None] = relationship(back_populates="articles")
     flags: Mapped[list[NarrativeFlag]] = relationship(
         back_populates="article", cascade="all, delete-orphan"
     )
@@ -123,6 +129,45 @@ class ArticleCopy(Base):
 
     article: Mapped[Article] = relationship(back_populates="copies")
     outlet: Mapped[Outlet] = relationship()
+
+
+class Story(Base):
+    """A cluster of articles carrying one story; first_* name its earliest publication
+    (`first_article_id` is the article, or the article an earlier copy duplicates)."""
+
+    __tablename__ = "stories"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    first_article_id: Mapped[int] = mapped_column(Integer)
+    first_outlet_id: Mapped[int] = mapped_column(ForeignKey("outlets.id"))
+    first_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    articles: Mapped[list[Article]] = relationship(back_populates="story")
+    first_outlet: Mapped[Outlet] = relationship()
+
+
+class StorySignature(Base):
+    """One LSH band key of an article's fingerprint (32 per article)."""
+
+    __tablename__ = "story_signatures"
+    __table_args__ = (
+        Index("ix_story_signatures_band_key_published_at", "band_key", "published_at"),
+    )
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), primary_key=True)
+    band_key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class OutletParagraph(Base):
+    """How many of an outlet's articles printed a paragraph, and the first that did."""
+
+    __tablename__ = "outlet_paragraphs"
+
+    outlet_id: Mapped[int] = mapped_column(ForeignKey("outlets.id"), primary_key=True)
+    paragraph_key: Mapped[str] = mapped_column(String(16), primary_key=True)
+    article_count: Mapped[int] = mapped_column(Integer)
+    first_article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"))
 
 
 # An analyst's verdict on a flag; NULL while nobody has reviewed it.

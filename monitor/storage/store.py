@@ -8,14 +8,24 @@ import logging
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
-from sqlalchemy import func, select, union
+from sqlalchemy import delete, func, or_, select, union, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
-from monitor.dedup import canonical_url
+from monitor.dedup import (
+    DedupSettings,
+    Fingerprint,
+    band_keys,
+    canonical_url,
+    fingerprint,
+    furniture_keys,
+    paragraph_keys,
+    similarity,
+)
+from monitor.dedup import Story as StoryFirst
 from monitor.storage.models import (
     REVIEW_STATES,
     Article,
@@ -23,6 +33,9 @@ from monitor.storage.models import (
     CrawlRun,
     NarrativeFlag,
     Outlet,
+    OutletParagraph,
+    Story,
+    StorySignature,
     utcnow,
 )
 
@@ -157,11 +170,162 @@ def _insert_copy(
     return session.scalar(copy.returning(ArticleCopy.id))
 
 
+# The advisory lock that serialises story clustering across crawl processes on PostgreSQL.
+STORY_LOCK_KEY = _lock_key("stories", "cluster")
+
+
+def _hold_off_story_changes(session: Session) -> None:
+    """Make other saves wait before they read or change stories until this one commits
+    (SQLite's BEGIN IMMEDIATE already does)."""
+    if session.get_bind().dialect.name != "sqlite":
+        session.execute(select(func.pg_advisory_xact_lock(STORY_LOCK_KEY)))
+
+
+class _Stories:
+    """Steps 1-5 of docs/dedup.md, "The database version", inside one save's transaction."""
+
+    def __init__(self, session: Session, settings: DedupSettings):
+        self.session = session
+        self.settings = settings
+
+    def add(self, article_id: int, outlet_id: int, text: str,
+            published_at: datetime | None) -> int:
+        """Cluster a just-inserted article; return its story id."""
+        keys = paragraph_keys(text)
+        counts = self._counts(outlet_id, keys)
+        fp = fingerprint(text, furniture_keys(keys, counts, self.settings.furniture_min_articles))
+        matches = self._matches(fp, published_at, article_id)
+        if matches:
+            story = self._merge({story_id for _, _, story_id in matches})
+            self._consider(story, article_id, outlet_id, published_at)
+        else:
+            story = Story(first_article_id=article_id, first_outlet_id=outlet_id,
+                          first_published_at=published_at)
+            self.session.add(story)
+            self.session.flush()
+        self.session.execute(update(Article).where(Article.id == article_id).values(
+            story_id=story.id, minhash=fp.signature, minhash_shingles=fp.shingle_count))
+        self._insert_signatures(article_id, fp, published_at)
+        for stale in self._count_printed(outlet_id, keys, article_id):
+            self._refingerprint(stale)
+        return story.id
+
+    def _counts(self, outlet_id: int, keys: Sequence[str]) -> dict[str, int]:
+        if not keys:
+            return {}
+        return dict(self.session.execute(
+            select(OutletParagraph.paragraph_key, OutletParagraph.article_count).where(
+                OutletParagraph.outlet_id == outlet_id,
+                OutletParagraph.paragraph_key.in_(set(keys)),
+            )).all())
+
+    def _matches(self, fp: Fingerprint, published_at: datetime | None, exclude: int
+                 ) -> list[tuple[int, float, int]]:
+        """(article id, similarity, story id) of the similar articles, most similar first."""
+        bands = band_keys(fp)
+        if not bands:
+            return []
+        candidates = select(StorySignature.article_id).where(
+            StorySignature.band_key.in_(bands), StorySignature.article_id != exclude)
+        if self.settings.window_days is not None and published_at is not None:
+            window = timedelta(days=self.settings.window_days)
+            candidates = candidates.where(or_(
+                StorySignature.published_at.is_(None),
+                StorySignature.published_at.between(published_at - window,
+                                                    published_at + window),
+            ))
+        rows = self.session.execute(
+            select(Article.id, Article.minhash, Article.minhash_shingles, Article.story_id)
+            .where(Article.id.in_(candidates.distinct()), Article.story_id.is_not(None))
+        ).all()
+        scored = [
+            (row.id, similarity(fp, Fingerprint(bytes(row.minhash), row.minhash_shingles)),
+             row.story_id)
+            for row in rows if row.minhash is not None
+        ]
+        return sorted((m for m in scored if m[1] >= self.settings.threshold),
+                      key=lambda m: (-m[1], m[0]))
+
+    def _merge(self, story_ids: set[int]) -> Story:
+        """Make one story of these, the smallest id surviving with the earliest first_*."""
+        keep, *others = sorted(story_ids)
+        story = self.session.get(Story, keep)
+        for other in others:
+            merged = self.session.get(Story, other)
+            self.session.execute(
+                update(Article).where(Article.story_id == other).values(story_id=keep))
+            self._consider(story, merged.first_article_id, merged.first_outlet_id,
+                           merged.first_published_at)
+            self.session.delete(merged)
+        self.session.flush()
+        return story
+
+    def _consider(self, story: Story, article_id: int, outlet_id: int,
+                  published_at: datetime | None) -> None:
+        first = StoryFirst(story.id, story.first_article_id, story.first_outlet_id,
+                           story.first_published_at)
+        first.consider(article_id, outlet_id, published_at)
+        story.first_article_id = first.first_article_id
+        story.first_outlet_id = first.first_outlet
+        story.first_published_at = first.first_published_at
+        self.session.flush()
+
+    def _insert_signatures(self, article_id: int, fp: Fingerprint,
+                           published_at: datetime | None) -> None:
+        rows = [{"article_id": article_id, "band_key": key, "published_at": published_at}
+                for key in band_keys(fp)]
+        if rows:
+            self.session.execute(StorySignature.__table__.insert(), rows)
+
+    def _count_printed(self, outlet_id: int, keys: Sequence[str], article_id: int) -> list[int]:
+        """Count the article as a printer of its paragraphs; return the earlier articles whose
+        fingerprint may still hold a paragraph that has just become furniture."""
+        stale: dict[int, None] = {}
+        limit = self.settings.furniture_min_articles
+        for key in dict.fromkeys(keys):
+            row = self.session.get(OutletParagraph, (outlet_id, key))
+            if row is None:
+                self.session.add(OutletParagraph(outlet_id=outlet_id, paragraph_key=key,
+                                                 article_count=1, first_article_id=article_id))
+                continue
+            row.article_count += 1
+            if limit and row.article_count == limit + 1 and row.first_article_id != article_id:
+                stale[row.first_article_id] = None
+        self.session.flush()
+        return list(stale)
+
+    def _refingerprint(self, article_id: int) -> None:
+        article = self.session.get(Article, article_id)
+        if article is None or article.minhash is None or article.story_id is None:
+            return  # stored before stories: not indexed
+        keys = paragraph_keys(article.text)
+        counts = {key: count - 1 for key, count in self._counts(article.outlet_id, keys).items()}
+        fp = fingerprint(article.text,
+                         furniture_keys(keys, counts, self.settings.furniture_min_articles))
+        if fp.signature == bytes(article.minhash) and fp.shingle_count == article.minhash_shingles:
+            return  # the new furniture was its lead, which stays
+        self.session.execute(delete(StorySignature).where(StorySignature.article_id == article_id))
+        self._insert_signatures(article_id, fp, article.published_at)
+        article.minhash, article.minhash_shingles = fp.signature, fp.shingle_count
+        self.session.flush()
+        matches = self._matches(fp, article.published_at, article_id)
+        if matches:
+            self._merge({article.story_id} | {story_id for _, _, story_id in matches})
+
+    def add_copy(self, article_id: int, outlet_id: int, published_at: datetime | None) -> None:
+        """A copy is in its article's story and may be its first publication."""
+        story_id = self.session.scalar(select(Article.story_id).where(Article.id == article_id))
+        if story_id is not None:
+            self._consider(self.session.get(Story, story_id), article_id, outlet_id, published_at)
+
+
 class Store:
     """Writes and reads the monitor's records through one session factory."""
 
-    def __init__(self, sessions: sessionmaker[Session]):
+    def __init__(self, sessions: sessionmaker[Session],
+                 dedup_settings: DedupSettings | None = None):
         self.sessions = sessions
+        self.dedup_settings = dedup_settings or DedupSettings()
 
     def ensure_outlet(self, outlet: catalog.Outlet) -> int:
         """Insert or refresh the outlet's row from its catalog entry; return its id."""
@@ -221,8 +385,14 @@ class Store:
             )
             if original is not None:
                 if _insert_copy(session, item, outlet_id, original) is not None:
+                    _hold_off_story_changes(session)
+                    _Stories(session, self.dedup_settings).add_copy(
+                        original, outlet_id, item.extracted.published_at)
                     return StoreResult("duplicate-content", original)
             elif (article_id := _insert_article(session, item, outlet_id)) is not None:
+                _hold_off_story_changes(session)
+                _Stories(session, self.dedup_settings).add(
+                    article_id, outlet_id, item.extracted.text, item.extracted.published_at)
                 return StoreResult("new", article_id)
             # The insert did nothing: a writer outside these locks stored the URL meanwhile.
             return StoreResult("duplicate-url", self._article_with_url(session, item.canonical_url))
