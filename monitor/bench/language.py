@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from monitor.bench.labelled import LabelledSetError, load_rows
 from monitor.language import detect_language
 
 DEFAULT_DATA = Path(__file__).parent / "data" / "language"
@@ -25,10 +26,6 @@ KINDS = ("article", "sentence")
 TARGETS = {"article": 0.99, "sentence": 0.95}
 _FIELDS = ("id", "kind", "lang", "text", "note")
 _SHOWN_MISSES = 5
-
-
-class LabelledSetError(ValueError):
-    """The labelled set is missing or a row is malformed; the message says where."""
 
 
 @dataclass(frozen=True)
@@ -84,28 +81,7 @@ class Score:
 
 def load_samples(path: Path) -> list[Sample]:
     """Rows of one JSONL file, or of every *.jsonl in a folder (sorted by name)."""
-    if path.is_dir():
-        files = sorted(path.glob("*.jsonl"))
-        if not files:
-            raise LabelledSetError(f"{path}: no *.jsonl files")
-    elif path.is_file():
-        files = [path]
-    else:
-        raise LabelledSetError(f"{path}: no such file or folder")
-    samples: list[Sample] = []
-    seen: dict[str, str] = {}
-    for file in files:
-        for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip():
-                continue
-            sample = _parse_row(line, f"{file}:{number}")
-            if sample.id in seen:
-                raise LabelledSetError(
-                    f"{file}:{number}: id {sample.id!r} already used at {seen[sample.id]}"
-                )
-            seen[sample.id] = f"{file}:{number}"
-            samples.append(sample)
-    return samples
+    return load_rows(path, _parse_row)
 
 
 def _parse_row(line: str, where: str) -> Sample:

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from monitor.bench.labelled import LabelledSetError, load_rows
 from monitor.narratives import load_watchlist
 from monitor.narratives.watchlist import PROJECT_ROOT, Watchlist
 
@@ -31,10 +32,6 @@ SHOWN_ERRORS = 10
 
 # An answer for one article: narrative id -> stance.
 Flags = dict[str, str]
-
-
-class LabelledSetError(ValueError):
-    """The labelled set is missing or a row is malformed; the message says where."""
 
 
 @dataclass(frozen=True)
@@ -111,27 +108,7 @@ class Score:
 
 def load_items(path: Path) -> list[Item]:
     """Rows of one JSONL file, or of every *.jsonl in a folder (sorted by name)."""
-    if path.is_dir():
-        files = sorted(path.glob("*.jsonl"))
-        if not files:
-            raise LabelledSetError(f"{path}: no *.jsonl files")
-    elif path.is_file():
-        files = [path]
-    else:
-        raise LabelledSetError(f"{path}: no such file or folder")
-    items: list[Item] = []
-    seen: dict[str, str] = {}
-    for file in files:
-        for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip():
-                continue
-            where = f"{file}:{number}"
-            item = _parse_row(line, where)
-            if item.id in seen:
-                raise LabelledSetError(f"{where}: id {item.id!r} already used at {seen[item.id]}")
-            seen[item.id] = where
-            items.append(item)
-    return items
+    return load_rows(path, _parse_row)
 
 
 def _parse_row(line: str, where: str) -> Item:
